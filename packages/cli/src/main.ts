@@ -1,0 +1,25 @@
+import { Command, CommanderError } from "commander";
+import { registerGoldenCommands } from "./commands/golden";
+
+/** Builds the `bytelab` program; each command group registers itself from its own file. */
+export function buildProgram(): Command {
+  const program = new Command("bytelab")
+    .description("bytelab: train, compare and gate tokenizer-free hierarchical byte-level language models")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerGoldenCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code (never calls process.exit, so output is flushed). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    console.error(`bytelab: ${(error as Error).message}`);
+    return 1;
+  }
+}
