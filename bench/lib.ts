@@ -23,8 +23,11 @@ export interface BenchSuite {
 export function formatTable(columns: string[], rows: Array<Array<string | number>>): string {
   const cells = [columns, ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c)))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? "").length)));
-  const line = (r: Array<string | number>) => r.map((c, i) => String(c ?? "").padStart(widths[i]!)).join("  ");
-  return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+  const line = (r: Array<string | number>) =>
+    r.map((c, i) => String(c ?? "").padStart(widths[i]!)).join("  ");
+  return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join(
+    "\n",
+  );
 }
 
 export function formatNumber(n: number): string {

@@ -22,7 +22,11 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "bytelab-test-"));
   chmodSync(dir, 0o755); // the postgres OS user must be able to reach its data folder
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freePort(), persistent: false });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, "pg"),
+    port: await freePort(),
+    persistent: false,
+  });
   const redis = await startRedisServer({ port: await freePort(), dataDir: null });
   project.provide("pgAdminUrl", pg.adminUrl);
   project.provide("redisUrl", redis.url);

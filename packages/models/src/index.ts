@@ -1,2 +1,6 @@
 export * from "./backend";
 export * from "./golden";
+export * from "./layers";
+export * from "./model";
+export { NATS_TO_BITS, nextByteCrossEntropy } from "./loss";
+export { type Initializer, ParamStore } from "./params";

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadGoldenFixture } from "../src/golden";
 
-const GOLDEN_DIR = resolve(__dirname, "../../../../shared/golden");
+import { GOLDEN_DIR } from "./fixtures";
 const fixtures = existsSync(GOLDEN_DIR)
   ? readdirSync(GOLDEN_DIR).filter((d) => existsSync(join(GOLDEN_DIR, d, "manifest.json")))
   : [];

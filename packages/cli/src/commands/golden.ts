@@ -13,7 +13,10 @@ export function registerGoldenCommands(program: Command): void {
     .command("check")
     .description("import a fixture's reference weights, run the model and compare logits/routing/loss")
     .argument("<dirs...>", "fixture folder(s) (manifest.json, weights.bin, logits.bin), or a folder of them")
-    .option("--backend <name>", "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)")
+    .option(
+      "--backend <name>",
+      "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)",
+    )
     .option("-v, --verbose", "print failure reasons to stderr", false)
     .action(async (dirs: string[], opts: { backend?: string; verbose: boolean }) => {
       const { initBackend, checkGoldenFixture } = await import("@bytelab/models");
@@ -40,7 +43,16 @@ export function registerGoldenCommands(program: Command): void {
         } catch (error) {
           allPass = false;
           const message = (error as Error).message;
-          console.log(JSON.stringify({ fixture: dir, architecture: null, maxAbsLogitDiff: null, routingOk: null, pass: false, error: message }));
+          console.log(
+            JSON.stringify({
+              fixture: dir,
+              architecture: null,
+              maxAbsLogitDiff: null,
+              routingOk: null,
+              pass: false,
+              error: message,
+            }),
+          );
           if (opts.verbose) console.error(`  ${dir}: ${message}`);
         }
       }

@@ -33,7 +33,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Mean next-byte cross-entropy in nats over positions 0..n-2 of batch row 0 (byte 0 is not ignored). */
-export function meanNextByteCrossEntropy(logits: Float32Array, input: number[], seqLen: number, vocab: number): number {
+export function meanNextByteCrossEntropy(
+  logits: Float32Array,
+  input: number[],
+  seqLen: number,
+  vocab: number,
+): number {
   let total = 0;
   for (let i = 0; i < seqLen - 1; i++) {
     const row = logits.subarray(i * vocab, (i + 1) * vocab);
@@ -65,12 +70,16 @@ function checkRouting(fixture: GoldenFixture, result: GoldenRunResult, failures:
     }
     const dp = maxAbsDiff(mine.boundaryProb, stage.boundary_prob);
     if (!(dp <= ROUTING_PROB_TOLERANCE)) {
-      failures.push(`routing stage ${s}: max |p - p_ref| = ${dp.toExponential(3)} > ${ROUTING_PROB_TOLERANCE}`);
+      failures.push(
+        `routing stage ${s}: max |p - p_ref| = ${dp.toExponential(3)} > ${ROUTING_PROB_TOLERANCE}`,
+      );
       ok = false;
     }
     const dr = Math.abs(mine.ratioLoss - stage.ratio_loss);
     if (!(dr <= RATIO_LOSS_TOLERANCE)) {
-      failures.push(`routing stage ${s}: |ratio_loss - ref| = ${dr.toExponential(3)} > ${RATIO_LOSS_TOLERANCE}`);
+      failures.push(
+        `routing stage ${s}: |ratio_loss - ref| = ${dr.toExponential(3)} > ${RATIO_LOSS_TOLERANCE}`,
+      );
       ok = false;
     }
   });
@@ -92,7 +101,9 @@ export async function checkGoldenFixture(dir: string): Promise<GoldenCheckReport
   const maxAbsLogitDiff = maxAbsDiff(result.logits, fixture.logits);
   const tol = manifest.tolerance.logits_max_abs;
   if (result.logits.length !== fixture.logits.length) {
-    failures.push(`logits: expected ${fixture.logits.length} values, the port produced ${result.logits.length}`);
+    failures.push(
+      `logits: expected ${fixture.logits.length} values, the port produced ${result.logits.length}`,
+    );
   } else if (!(maxAbsLogitDiff <= tol)) {
     failures.push(`logits: max |ours - reference| = ${maxAbsLogitDiff.toExponential(3)} > ${tol}`);
   }
@@ -100,7 +111,8 @@ export async function checkGoldenFixture(dir: string): Promise<GoldenCheckReport
   const [, seqLen, vocab] = manifest.logits_shape;
   const meanCeNats = meanNextByteCrossEntropy(result.logits, manifest.input, seqLen, vocab);
   const meanCeDiff = Math.abs(meanCeNats - manifest.loss.mean_ce_nats);
-  if (!(meanCeDiff <= LOSS_TOLERANCE)) failures.push(`loss: |mean CE - ref| = ${meanCeDiff.toExponential(3)}`);
+  if (!(meanCeDiff <= LOSS_TOLERANCE))
+    failures.push(`loss: |mean CE - ref| = ${meanCeDiff.toExponential(3)}`);
 
   let referenceLossDiff: number | null = null;
   const refLoss = manifest.loss.reference_loss;

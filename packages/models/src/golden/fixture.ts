@@ -54,12 +54,18 @@ export function loadGoldenFixture(dir: string): GoldenFixture {
     raw = JSON.parse(readFile(dir, "manifest.json").toString("utf8"));
   } catch (error) {
     if (error instanceof GoldenFixtureError) throw error;
-    throw new GoldenFixtureError(`${join(dir, "manifest.json")} is not valid JSON: ${(error as Error).message}`);
+    throw new GoldenFixtureError(
+      `${join(dir, "manifest.json")} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   const parsed = goldenManifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
-    throw new GoldenFixtureError(`${join(dir, "manifest.json")} does not match the golden fixture format:\n${issues}`);
+    const issues = parsed.error.issues
+      .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("\n");
+    throw new GoldenFixtureError(
+      `${join(dir, "manifest.json")} does not match the golden fixture format:\n${issues}`,
+    );
   }
   const manifest = parsed.data;
   if (manifest.input.length !== manifest.batch * manifest.seq_len) {
@@ -72,9 +78,14 @@ export function loadGoldenFixture(dir: string): GoldenFixture {
   for (const [name, p] of Object.entries(manifest.params)) {
     const expected = p.shape.reduce((a, b) => a * b, 1);
     if (expected !== p.numel) {
-      throw new GoldenFixtureError(`params["${name}"]: shape ${JSON.stringify(p.shape)} has ${expected} elements, numel says ${p.numel}`);
+      throw new GoldenFixtureError(
+        `params["${name}"]: shape ${JSON.stringify(p.shape)} has ${expected} elements, numel says ${p.numel}`,
+      );
     }
-    weights.set(name, { shape: p.shape, data: readFloats(weightsBuffer, p.offset, p.numel, `weights ${name}`) });
+    weights.set(name, {
+      shape: p.shape,
+      data: readFloats(weightsBuffer, p.offset, p.numel, `weights ${name}`),
+    });
   }
   const [b, t, v] = manifest.logits_shape;
   const logits = readFloats(readFile(dir, manifest.logits_file), 0, b * t * v, "logits");

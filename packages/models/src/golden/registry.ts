@@ -7,7 +7,9 @@ const adapters: Record<GoldenManifest["architecture"], () => Promise<GoldenAdapt
   megabyte: async () => (await import("../megabyte/golden")).megabyteGoldenAdapter,
   hnet: async () => (await import("../hnet/golden")).hnetGoldenAdapter,
   transformer: async () => {
-    throw new Error("no reference implementation is defined for the flat transformer; it has no golden fixtures");
+    throw new Error(
+      "no reference implementation is defined for the flat transformer; it has no golden fixtures",
+    );
   },
 };
 

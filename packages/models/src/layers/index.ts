@@ -1,0 +1,4 @@
+export { geluExact, silu } from "./activations";
+export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, splitHeads } from "./attention";
+export { linear } from "./linear";
+export { layerNorm, rmsNorm, rmsNormClamped } from "./norms";
