@@ -1,0 +1,13 @@
+export {
+  type HourglassConfig,
+  type HourglassConfigInput,
+  type HourglassDepth,
+  type HourglassLevel,
+  hourglassConfigSchema,
+  resolveLevels,
+} from "./config";
+export { hourglassFlopsPerByte, hourglassForwardFlops } from "./flops";
+export { hourglassGoldenAdapter } from "./golden";
+export { hourglassConfigFromReference, hourglassFromReference } from "./import";
+export { autoregressiveWrapperLoss } from "./loss";
+export { createHourglass, HourglassLM } from "./model";
