@@ -1,0 +1,71 @@
+import { RunStatus } from "../generated/prisma/enums";
+
+/**
+ * Legal moves of a run. RUNNING -> QUEUED hands a run back (worker lost, preempted, retry);
+ * COMPLETED, FAILED, CANCELLED and DIVERGED are terminal and never move again.
+ */
+export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = Object.freeze({
+  [RunStatus.QUEUED]: [RunStatus.RUNNING, RunStatus.CANCELLED],
+  [RunStatus.RUNNING]: [
+    RunStatus.COMPLETED,
+    RunStatus.FAILED,
+    RunStatus.CANCELLED,
+    RunStatus.DIVERGED,
+    RunStatus.QUEUED,
+  ],
+  [RunStatus.COMPLETED]: [],
+  [RunStatus.FAILED]: [],
+  [RunStatus.CANCELLED]: [],
+  [RunStatus.DIVERGED]: [],
+});
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = Object.freeze(
+  (Object.keys(RUN_TRANSITIONS) as RunStatus[]).filter((s) => RUN_TRANSITIONS[s].length === 0),
+);
+
+export function isTerminalRunStatus(status: RunStatus): boolean {
+  return RUN_TRANSITIONS[status].length === 0;
+}
+
+export function canTransition(from: RunStatus, to: RunStatus): boolean {
+  return RUN_TRANSITIONS[from].includes(to);
+}
+
+/** The move from -> to is not allowed by RUN_TRANSITIONS. */
+export class IllegalRunTransitionError extends Error {
+  override readonly name = "IllegalRunTransitionError";
+  constructor(
+    readonly runId: string,
+    readonly from: RunStatus,
+    readonly to: RunStatus,
+  ) {
+    const allowed = RUN_TRANSITIONS[from];
+    super(
+      `run ${runId} cannot move from ${from} to ${to}: ` +
+        (allowed.length ? `from ${from} it may only move to ${allowed.join(" or ")}` : `${from} is terminal`),
+    );
+  }
+}
+
+/** The run was not in the expected status when we tried to move it (another process moved it first). */
+export class RunTransitionConflictError extends Error {
+  override readonly name = "RunTransitionConflictError";
+  constructor(
+    readonly runId: string,
+    readonly expected: readonly RunStatus[],
+    readonly actual: RunStatus,
+    readonly to: RunStatus,
+  ) {
+    super(
+      `run ${runId} could not move to ${to}: expected status ${expected.join(" or ")} but it is ${actual} ` +
+        "(another process changed it first)",
+    );
+  }
+}
+
+export class RunNotFoundError extends Error {
+  override readonly name = "RunNotFoundError";
+  constructor(readonly runId: string) {
+    super(`run ${runId} does not exist`);
+  }
+}
