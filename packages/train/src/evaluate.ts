@@ -1,0 +1,37 @@
+import { type ByteLM, NATS_TO_BITS, nextByteCrossEntropy } from "@bytelab/models";
+import * as tf from "@tensorflow/tfjs";
+import { batchTensors, stackWindows } from "./batch";
+
+export interface EvalResult {
+  /** Mean next-byte cross-entropy in nats over every predicted byte. */
+  loss: number;
+  /** Bits per byte = loss / ln 2. */
+  bpb: number;
+  /** Bytes predicted (windows x (windowLen - 1)). */
+  bytes: number;
+}
+
+/**
+ * Held-out bits per byte over fixed windows (each window: seqLen + 1 bytes; every byte after the first
+ * is predicted from the bytes before it in the window). Eval mode (no dropout), no gradients.
+ */
+export function evaluateBpb(model: ByteLM, windows: Uint8Array[], batchSize: number): EvalResult {
+  if (windows.length === 0) throw new Error("evaluateBpb: no windows to evaluate");
+  let natsSum = 0;
+  let count = 0;
+  for (let i = 0; i < windows.length; i += batchSize) {
+    const batch = stackWindows(windows.slice(i, i + batchSize));
+    const { inputs, targets } = batchTensors(batch);
+    const mean = tf.tidy(() => {
+      const out = model.forward(inputs, { training: false });
+      return nextByteCrossEntropy(out.logits, targets).dataSync()[0]!;
+    });
+    inputs.dispose();
+    targets.dispose();
+    const n = batch.batch * (batch.windowLen - 1);
+    natsSum += mean * n;
+    count += n;
+  }
+  const loss = natsSum / count;
+  return { loss, bpb: loss * NATS_TO_BITS, bytes: count };
+}
