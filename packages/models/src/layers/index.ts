@@ -1,4 +1,5 @@
 export { geluExact, silu } from "./activations";
 export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, splitHeads } from "./attention";
+export { gatherRows } from "./gather";
 export { linear } from "./linear";
 export { layerNorm, rmsNorm, rmsNormClamped } from "./norms";
