@@ -4,3 +4,4 @@ export * from "./layers";
 export * from "./model";
 export { NATS_TO_BITS, nextByteCrossEntropy } from "./loss";
 export { type Initializer, ParamStore } from "./params";
+export * from "./hourglass";

@@ -4,7 +4,7 @@ export {
   type HourglassDepth,
   type HourglassLevel,
   hourglassConfigSchema,
-  resolveLevels,
+  resolveLevels as resolveHourglassLevels,
 } from "./config";
 export { hourglassFlopsPerByte, hourglassForwardFlops } from "./flops";
 export { hourglassGoldenAdapter } from "./golden";
