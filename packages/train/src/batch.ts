@@ -1,21 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
 
-/** `batch` windows of `windowLen` bytes each (seqLen + 1: inputs plus the byte after), row-major. */
+/**
+ * `batch` windows of `windowLen` = seqLen + 1 bytes each, row-major (the layout of @bytelab/data's
+ * BatchSampler.next() and evaluationBatches()). Row r: inputs are columns [0, seqLen), targets [1, seqLen].
+ */
 export interface ByteBatch {
-  data: Uint8Array; // [batch * windowLen]
+  data: Int32Array; // [batch * windowLen]
   batch: number;
   windowLen: number;
 }
 
-/** Stacks equal-length windows into one batch. */
-export function stackWindows(windows: Uint8Array[]): ByteBatch {
-  const windowLen = windows[0]?.length ?? 0;
-  const data = new Uint8Array(windows.length * windowLen);
-  windows.forEach((w, i) => {
-    if (w.length !== windowLen) throw new Error(`window ${i} has ${w.length} bytes, expected ${windowLen}`);
-    data.set(w, i * windowLen);
-  });
-  return { data, batch: windows.length, windowLen };
+/** Wraps a flat [rows, windowLen] Int32Array. */
+export function byteBatch(data: Int32Array, windowLen: number): ByteBatch {
+  if (data.length % windowLen !== 0)
+    throw new Error(`batch of ${data.length} values is not a whole number of ${windowLen}-byte windows`);
+  return { data, batch: data.length / windowLen, windowLen };
 }
 
 /** inputs = bytes 0..T-1 of each window, targets = bytes 1..T (next-byte prediction), both [B, T] int32. */
@@ -25,10 +24,8 @@ export function batchTensors(b: ByteBatch): { inputs: tf.Tensor2D; targets: tf.T
   const targets = new Int32Array(b.batch * T);
   for (let r = 0; r < b.batch; r++) {
     const row = b.data.subarray(r * b.windowLen, (r + 1) * b.windowLen);
-    for (let t = 0; t < T; t++) {
-      inputs[r * T + t] = row[t]!;
-      targets[r * T + t] = row[t + 1]!;
-    }
+    inputs.set(row.subarray(0, T), r * T);
+    targets.set(row.subarray(1), r * T);
   }
   return {
     inputs: tf.tensor2d(inputs, [b.batch, T], "int32"), // [B, T]

@@ -69,8 +69,11 @@ export const scheduleSchema = z.strictObject({
 export const robustnessSchema = z.strictObject({
   /** Noise rates to evaluate validation bpb at (fraction of bytes corrupted). Empty = skip. */
   rates: z.array(z.number().gt(0).max(1)).default([0.01, 0.05]),
-  /** Noise kinds understood by @bytelab/data's noise functions. */
-  kinds: z.array(z.string().min(1)).default(["substitute"]),
+  /**
+   * Noise kinds of @bytelab/data's corruptBytes, each evaluated alone at each rate: substitute (a random
+   * byte), drop, duplicate, flipCase (ASCII letters). Substitution is the classic byte-level robustness probe.
+   */
+  kinds: z.array(z.enum(["substitute", "drop", "duplicate", "flipCase"])).default(["substitute"]),
   /** Validation windows used per (kind, rate); fewer than `windows` keeps the final eval quick. */
   windows: z.int().min(1).default(32),
 });

@@ -46,6 +46,15 @@ export const checkpointMetaSchema = z.strictObject({
     flops: z.number().min(0),
     wallTime: z.number().min(0),
     lossHistory: z.array(z.number()),
+    /** Sums over the steps since the last metrics record (so a resume mid-interval logs the same means). */
+    logWindow: z.strictObject({
+      loss: z.number(),
+      aux: z.number(),
+      gradNorm: z.number(),
+      steps: z.int().min(0),
+      trainSeconds: z.number().min(0),
+      bytes: z.number().min(0),
+    }),
   }),
   files: z.record(z.string(), fileDigestSchema),
 });

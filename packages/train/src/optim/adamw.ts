@@ -35,8 +35,9 @@ export class AdamW {
     readonly params: ParamSpec[],
     readonly hyper: AdamWHyper,
   ) {
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    // tidy disposes the zero tensors; the variables keep their own reference to the data.
+    this.m = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+    this.v = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
   get step(): number {

@@ -22,7 +22,9 @@ export function createBigram(opts: { dim?: number; seed?: number; auxWeight?: nu
     forward(bytes: tf.Tensor2D): ForwardOutput {
       return tf.tidy(() => {
         const [B, T] = bytes.shape;
-        const x = tf.gather(store.get("embeddings.weight"), bytes.flatten()).reshape([B, T, dim]); // [B, T, D]
+        // one-hot matmul instead of gather: gather's gradient (UnsortedSegmentSum) is missing on stock wasm
+        const oneHot = tf.oneHot(bytes.flatten(), 256).toFloat(); // [B*T, 256]
+        const x = tf.matMul(oneHot, store.get("embeddings.weight")).reshape([B, T, dim]); // [B, T, D]
         const h = rmsNorm(x, store.get("norm.weight")); // [B, T, D]
         const y = linear(h, store.get("mlp.fc.weight"), store.get("mlp.fc.bias")).tanh().add(h); // [B, T, D]
         const logits = linear(y, store.get("lm_head.weight")) as tf.Tensor3D; // [B, T, 256]

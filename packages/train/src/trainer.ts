@@ -1,0 +1,445 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type BackendInfo, type ByteLM, initBackend, type StageTelemetry } from "@bytelab/models";
+import * as tf from "@tensorflow/tfjs";
+import { byteBatch } from "./batch";
+import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { bytesPerStep, parseTrainConfig, type TrainConfig, totalSteps, warmupSteps } from "./config";
+import { configHash } from "./config-hash";
+import { openTrainingData, type TrainingData } from "./data";
+import { DivergenceGuard } from "./divergence";
+import { type EvalResult, evaluateBpb } from "./evaluate";
+import { computeGradients } from "./grads";
+import { JsonlSink, METRICS_FILE, type MetricSink, Reporter } from "./metrics";
+import { type ModelFactory, zooFactory } from "./models";
+import { AdamW } from "./optim/adamw";
+import { clipByGlobalNorm } from "./optim/clip";
+import { buildParamSpecs, type ParamSpec, unusedLrMultiplierPrefixes } from "./optim/param-groups";
+import { learningRateAt, type ScheduleSpec } from "./optim/schedule";
+import { SeededRng } from "./rng";
+import { gitCommit, hostName, type RunMeta, type RunStatus, type RunSummary, writeRunMeta } from "./run-meta";
+
+export type TrainEvent =
+  | {
+      type: "start";
+      runDir: string;
+      startStep: number;
+      totalSteps: number;
+      paramCount: number;
+      backend: BackendInfo;
+      bytesPerStep: number;
+      warnings: string[];
+    }
+  | {
+      type: "step";
+      step: number;
+      totalSteps: number;
+      loss: number;
+      lr: number;
+      bytesPerSecond: number;
+      wallTime: number;
+    }
+  | { type: "eval"; step: number; split: "val" | "test"; result: EvalResult }
+  | { type: "checkpoint"; step: number; dir: string };
+
+export interface TrainResult {
+  status: Exclude<RunStatus, "RUNNING" | "FAILED">;
+  /** Why the run stopped when not COMPLETED (divergence reason, cancellation). */
+  message?: string;
+  runDir: string;
+  step: number;
+  summary: RunSummary;
+}
+
+interface CommonOptions {
+  /** Extra metric sinks (the JSON-lines file in the run directory is always written). */
+  sinks?: MetricSink[];
+  onEvent?: (e: TrainEvent) => void;
+  /** Aborting saves a checkpoint and returns status CANCELLED (resumable). */
+  signal?: AbortSignal;
+  /** Stop (as if cancelled) once this many steps are done; the run stays resumable. */
+  stopAtStep?: number;
+  /** Model constructor; default: the zoo's createModel. */
+  createModel?: ModelFactory;
+  /** Forwarded to saveCheckpoint (tests simulate crashes with it). */
+  beforeCheckpointCommit?: (tempDir: string) => void;
+}
+
+export interface StartOptions extends CommonOptions {
+  /** A TrainConfig or anything `trainConfigSchema` accepts. */
+  config: unknown;
+  /** The run directory (created if missing). */
+  outDir: string;
+}
+
+export interface ResumeOptions extends CommonOptions {
+  /** A run directory, its checkpoints directory or one checkpoint directory. */
+  from: string;
+  /** Train to this many steps instead of the saved config's (extends or shortens the schedule). */
+  steps?: number;
+}
+
+/** Starts a new run in `outDir`. */
+export async function train(opts: StartOptions): Promise<TrainResult> {
+  const config = parseTrainConfig(opts.config);
+  return runLoop(config, resolve(opts.outDir), undefined, opts);
+}
+
+/** Continues a run from its latest (or the given) checkpoint; metrics after that step are rewritten. */
+export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> {
+  const ckpt = loadCheckpoint(opts.from);
+  let config = parseTrainConfig(ckpt.meta.config, `config in ${ckpt.dir}/meta.json`);
+  if (opts.steps !== undefined)
+    config = parseTrainConfig({ ...config, steps: opts.steps, byteBudget: undefined });
+  return runLoop(config, ckpt.runDir, ckpt, opts);
+}
+
+/** The config with the model's validated config (defaults filled in) in place of the given one. */
+export function resolvedConfig(config: TrainConfig, model: ByteLM): TrainConfig {
+  const m = model.config;
+  if (m === null || typeof m !== "object") return config;
+  return { ...config, model: JSON.parse(JSON.stringify(m)) as Record<string, unknown> };
+}
+
+async function runLoop(
+  config: TrainConfig,
+  runDir: string,
+  resumed: LoadedCheckpoint | undefined,
+  opts: CommonOptions,
+): Promise<TrainResult> {
+  mkdirSync(runDir, { recursive: true });
+  const backend = await initBackend();
+  const createModel = opts.createModel ?? (await zooFactory());
+  const data = await openTrainingData(config, resumed?.meta.samplerState);
+  const model = createModel(config.architecture, config.model, config.seed);
+  const emit = opts.onEvent ?? (() => {});
+  const reporter = new Reporter([new JsonlSink(join(runDir, METRICS_FILE)), ...(opts.sinks ?? [])]);
+  const params = buildParamSpecs(model.trainableVariables(), config.optimizer);
+  const optimizer = new AdamW(params, config.optimizer);
+  try {
+    const resolved = resolvedConfig(config, model);
+    const hash = configHash(resolved);
+    const warnings = unusedLrMultiplierPrefixes(params, config.optimizer).map(
+      (p) =>
+        `optimizer.lrMultipliers prefix "${p}" matches no parameter of this ${config.architecture} model`,
+    );
+    let rng = new SeededRng(config.seed);
+    const state = { step: 0, bytesSeen: 0, flops: 0, wallTime: 0, lossHistory: [] as number[] };
+    if (resumed) {
+      restoreWeights(params, resumed);
+      optimizer.loadState(resumed.optimizer);
+      rng = SeededRng.fromState(resumed.meta.rngState);
+      const { bytesSeen, flops, wallTime, lossHistory } = resumed.meta.trainer;
+      Object.assign(state, { step: resumed.meta.step, bytesSeen, flops, wallTime, lossHistory });
+      await reporter.truncateAfter(state.step);
+    }
+    const total = totalSteps(config);
+    const warm = warmupSteps(config);
+    const schedule: ScheduleSpec = {
+      ...config.schedule,
+      lr: config.optimizer.lr,
+      totalSteps: total,
+      warmupSteps: warm,
+    };
+    const guard = new DivergenceGuard(config.divergence, warm, state.lossHistory);
+    const perStep = bytesPerStep(config);
+    const now = new Date().toISOString();
+    const meta: RunMeta = {
+      architecture: config.architecture,
+      config: resolved as unknown as Record<string, unknown>,
+      configHash: hash,
+      seed: config.seed,
+      status: "RUNNING",
+      gitCommit: gitCommit(),
+      backend: { name: backend.name, tfBackend: backend.tfBackend },
+      host: hostName(),
+      pid: process.pid,
+      node: process.version,
+      paramCount: model.paramCount(),
+      flopsPerByte: model.flopsPerByte(config.seqLen),
+      dataset: {
+        name: config.dataset,
+        sha256: data.dataset.corpus.sha256,
+        bytes: data.dataset.corpus.bytes.length,
+        splits: Object.fromEntries(Object.entries(data.dataset.splits).map(([k, s]) => [k, s.bytes.length])),
+        unigramBitsPerByte: data.unigramBitsPerByte,
+      },
+      totalSteps: total,
+      startedAt: now,
+      updatedAt: now,
+      resumes: resumed ? [{ fromStep: state.step, at: now }] : [],
+    };
+    writeRunMeta(runDir, meta);
+    emit({
+      type: "start",
+      runDir,
+      startStep: state.step,
+      totalSteps: total,
+      paramCount: model.paramCount(),
+      backend,
+      bytesPerStep: perStep,
+      warnings,
+    });
+
+    // Sums since the last metrics record; saved in checkpoints so a resume mid-interval logs the same means.
+    let logWindow: LogWindow = resumed?.meta.trainer.logWindow ?? emptyWindow();
+    const at = () => ({
+      step: state.step,
+      bytesSeen: state.bytesSeen,
+      flops: state.flops,
+      wallTime: state.wallTime,
+    });
+    const saveNow = () => {
+      const dir = saveCheckpoint(
+        runDir,
+        {
+          step: state.step,
+          architecture: config.architecture,
+          config: resolved as unknown as Record<string, unknown>,
+          configHash: hash,
+          params: params.map((p) => ({
+            name: p.name,
+            shape: p.variable.shape,
+            values: Float32Array.from(p.variable.dataSync() as Float32Array),
+          })),
+          optimizer: optimizer.state(),
+          samplerState: data.sampler.state(),
+          rngState: rng.state,
+          trainer: {
+            bytesSeen: state.bytesSeen,
+            flops: state.flops,
+            wallTime: state.wallTime,
+            lossHistory: guard.lossHistory,
+            logWindow,
+          },
+        },
+        { keep: config.checkpoint.keep, beforeCommit: opts.beforeCheckpointCommit },
+      );
+      emit({ type: "checkpoint", step: state.step, dir });
+    };
+    const evalVal = async (): Promise<EvalResult> => {
+      const t0 = performance.now();
+      const r = evaluateBpb(model, data.validation(config.eval.windows, config.eval.batchSize));
+      state.wallTime += (performance.now() - t0) / 1000;
+      await reporter.report("eval", at(), { "val/loss": r.loss, "val/bpb": r.bpb });
+      emit({ type: "eval", step: state.step, split: "val", result: r });
+      return r;
+    };
+
+    let trainSeconds = 0;
+    let stepsThisProcess = 0;
+    let lastLoss: number | null = null;
+    let lastVal: EvalResult | null = null;
+    let status: TrainResult["status"] = "COMPLETED";
+    let message: string | undefined;
+
+    while (state.step < total) {
+      if (opts.signal?.aborted) {
+        status = "CANCELLED";
+        message = `cancelled at step ${state.step}; continue with --resume ${runDir}`;
+        break;
+      }
+      const t0 = performance.now();
+      const lr = learningRateAt(state.step, schedule);
+      const micro = Array.from({ length: config.gradAccumulation }, () =>
+        byteBatch(data.sampler.next(), config.seqLen + 1),
+      );
+      const g = computeGradients(model, params, micro);
+      const verdict = guard.check(state.step + 1, g.loss + g.auxLoss);
+      if (verdict) {
+        for (const t of g.grads) t.dispose();
+        state.step += 1;
+        await reporter.report("train", at(), { "train/loss": g.loss, "train/bpb": g.loss / Math.LN2, lr });
+        status = "DIVERGED";
+        message = `${verdict.reason}; lower optimizer.lr (now ${config.optimizer.lr}) or raise the divergence bounds`;
+        break;
+      }
+      const clipped = clipByGlobalNorm(g.grads, config.optimizer.clipNorm);
+      for (const t of g.grads) t.dispose();
+      if (!Number.isFinite(clipped.norm)) {
+        for (const t of clipped.grads) t.dispose();
+        state.step += 1;
+        status = "DIVERGED";
+        message = `gradient norm is ${clipped.norm} at step ${state.step}; lower optimizer.lr (now ${config.optimizer.lr})`;
+        break;
+      }
+      optimizer.apply(clipped.grads, lr);
+      for (const t of clipped.grads) t.dispose();
+
+      state.step += 1;
+      state.bytesSeen += perStep;
+      state.flops += trainingFlopsPerByte(model, config.seqLen, g.stages) * perStep;
+      const dt = (performance.now() - t0) / 1000;
+      state.wallTime += dt;
+      trainSeconds += dt;
+      stepsThisProcess += 1;
+      lastLoss = g.loss;
+      logWindow = {
+        loss: logWindow.loss + g.loss,
+        aux: logWindow.aux + g.auxLoss,
+        gradNorm: logWindow.gradNorm + clipped.norm,
+        steps: logWindow.steps + 1,
+        trainSeconds: logWindow.trainSeconds + dt,
+        bytes: logWindow.bytes + perStep,
+      };
+      emit({
+        type: "step",
+        step: state.step,
+        totalSteps: total,
+        loss: g.loss,
+        lr,
+        bytesPerSecond: perStep / dt,
+        wallTime: state.wallTime,
+      });
+
+      if (state.step % config.logInterval === 0 || state.step === total) {
+        const mem = tf.memory();
+        const loss = logWindow.loss / logWindow.steps;
+        await reporter.report("train", at(), {
+          "train/loss": loss,
+          "train/bpb": loss / Math.LN2,
+          "train/aux_loss": logWindow.aux / logWindow.steps,
+          lr,
+          grad_norm: logWindow.gradNorm / logWindow.steps,
+          "throughput/bytes_per_s": logWindow.bytes / logWindow.trainSeconds,
+          "memory/bytes": mem.numBytes,
+          "memory/tensors": mem.numTensors,
+          ...stageMetrics(g.stages),
+        });
+        logWindow = emptyWindow();
+      }
+      if (state.step === total) break;
+      if (config.eval.interval > 0 && state.step % config.eval.interval === 0) lastVal = await evalVal();
+      if (config.checkpoint.interval > 0 && state.step % config.checkpoint.interval === 0) saveNow();
+      if (opts.stopAtStep !== undefined && state.step >= opts.stopAtStep) {
+        status = "CANCELLED";
+        message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
+        break;
+      }
+    }
+
+    let test: EvalResult | null = null;
+    const robustness: Record<string, number> = {};
+    if (status === "COMPLETED") {
+      lastVal = await evalVal();
+      test = evaluateBpb(model, data.test(config.eval.testWindows, config.eval.batchSize));
+      await reporter.report("test", at(), { "test/loss": test.loss, "test/bpb": test.bpb });
+      emit({ type: "eval", step: state.step, split: "test", result: test });
+      Object.assign(robustness, await evaluateRobustness(model, data, config, rng, reporter, at()));
+      saveNow();
+    } else if (status === "CANCELLED") {
+      saveNow();
+    }
+
+    const summary: RunSummary = {
+      steps: state.step,
+      bytesSeen: state.bytesSeen,
+      flops: state.flops,
+      wallTime: state.wallTime,
+      stepsPerSecond: trainSeconds > 0 ? stepsThisProcess / trainSeconds : 0,
+      bytesPerSecond: trainSeconds > 0 ? (stepsThisProcess * perStep) / trainSeconds : 0,
+      finalTrainLoss: lastLoss,
+      val: lastVal,
+      test,
+      robustness,
+      unigramBitsPerByte: data.unigramBitsPerByte,
+    };
+    const end = new Date().toISOString();
+    writeRunMeta(runDir, {
+      ...meta,
+      status,
+      ...(message ? { message } : {}),
+      updatedAt: end,
+      ...(status === "COMPLETED" || status === "DIVERGED" ? { finishedAt: end } : {}),
+      summary,
+    });
+    return { status, ...(message ? { message } : {}), runDir, step: state.step, summary };
+  } finally {
+    await reporter.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+interface LogWindow {
+  loss: number;
+  aux: number;
+  gradNorm: number;
+  steps: number;
+  trainSeconds: number;
+  bytes: number;
+}
+
+function emptyWindow(): LogWindow {
+  return { loss: 0, aux: 0, gradNorm: 0, steps: 0, trainSeconds: 0, bytes: 0 };
+}
+
+function restoreWeights(params: ParamSpec[], ckpt: LoadedCheckpoint): void {
+  const problems: string[] = [];
+  for (const p of params) {
+    const saved = ckpt.params.get(p.name);
+    if (!saved) problems.push(`${p.name} is missing`);
+    else if (saved.shape.join(",") !== p.variable.shape.join(","))
+      problems.push(`${p.name} has shape [${saved.shape}], the model needs [${p.variable.shape}]`);
+  }
+  const names = new Set(params.map((p) => p.name));
+  for (const n of ckpt.params.keys())
+    if (!names.has(n)) problems.push(`${n} is not a parameter of this model`);
+  if (problems.length)
+    throw new Error(`checkpoint ${ckpt.dir} does not fit the model:\n  ${problems.join("\n  ")}`);
+  for (const p of params) {
+    const saved = ckpt.params.get(p.name)!;
+    const t = tf.tensor(saved.values, saved.shape, "float32");
+    p.variable.assign(t);
+    t.dispose();
+  }
+}
+
+/**
+ * Training FLOPs per byte for this step. H-Net's cost depends on how much its routers compress, so it is
+ * computed from the measured compression of each stage (seqLen / chunkedLen) when telemetry is present.
+ */
+function trainingFlopsPerByte(model: ByteLM, seqLen: number, stages: StageTelemetry[] | undefined): number {
+  if (!stages?.length) return model.flopsPerByte(seqLen).training;
+  const compressionRatios = stages.map((s) => (s.chunkedLen > 0 ? s.seqLen / s.chunkedLen : 1));
+  return model.flopsPerByte(seqLen, { compressionRatios }).training;
+}
+
+function stageMetrics(stages: StageTelemetry[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of stages ?? []) {
+    out[`stage${s.stage}/boundary_fraction`] = s.boundaryFraction;
+    out[`stage${s.stage}/ratio_loss`] = s.ratioLoss;
+    out[`stage${s.stage}/compression`] = s.chunkedLen > 0 ? s.seqLen / s.chunkedLen : 1;
+  }
+  return out;
+}
+
+/** Validation bpb on clean and noisy copies of the same validation text (first `robustness.windows` windows). */
+async function evaluateRobustness(
+  model: ByteLM,
+  data: TrainingData,
+  config: TrainConfig,
+  rng: SeededRng,
+  reporter: Reporter,
+  at: { step: number; bytesSeen: number; flops: number; wallTime: number },
+): Promise<Record<string, number>> {
+  const { rates, kinds, windows } = config.eval.robustness;
+  if (rates.length === 0 || kinds.length === 0) return {};
+  const out: Record<string, number> = {
+    clean: evaluateBpb(model, data.validation(windows, config.eval.batchSize)).bpb,
+  };
+  const seed = rng.int(2 ** 31);
+  for (const kind of kinds)
+    for (const rate of rates)
+      out[`${kind}@${rate}`] = evaluateBpb(
+        model,
+        data.noisyValidation(windows, config.eval.batchSize, { [kind]: rate }, seed),
+      ).bpb;
+  await reporter.report(
+    "robustness",
+    at,
+    Object.fromEntries(Object.entries(out).map(([k, v]) => [`robust/${k}/bpb`, v])),
+  );
+  return out;
+}
