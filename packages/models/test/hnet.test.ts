@@ -279,9 +279,8 @@ describe.each([
     const vars = model.trainableVariables();
     const dead: string[] = [];
     vars.forEach((v, i) => {
-      const g = grads[v.name];
-      const data = g?.dataSync();
-      if (!data || !data.every(Number.isFinite) || !data.some((x) => x !== 0)) dead.push(names[i]!);
+      const data = grads[v.name]?.dataSync() ?? [];
+      if (!data.every(Number.isFinite) || !data.some((x) => x !== 0)) dead.push(names[i]!);
     });
     expect(dead).toEqual([]);
     tf.dispose([value, ...Object.values(grads)]);
