@@ -50,3 +50,14 @@ export {
   type WorkerInfo,
   WorkerNotFoundError,
 } from "./workers/registry";
+
+export { copyRow, escapeCopyText } from "./metrics/copy-text";
+export { type IngestResult, ingestMetrics, MetricIngestError } from "./metrics/ingest";
+export {
+  type MetricPointInput,
+  MetricPointInputSchema,
+  MetricValidationError,
+  type MetricValidationIssue,
+  validateMetricPoints,
+} from "./metrics/point-schema";
+export { metricSeries, type SeriesOptions, type SeriesPoint } from "./metrics/series";
