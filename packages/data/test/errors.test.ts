@@ -71,6 +71,7 @@ describe("bad input gives errors that name the dataset and the fix", () => {
       "the corpus is empty",
     );
     expect((await failure(loadCorpus(`dir:${root}/*.rs`))).message).toContain('match "*.rs"');
+    expect((await failure(loadCorpus(`dir:${root}/*.{ts`))).message).toContain('has an unclosed "{"');
   });
 
   it("corpus too short for one sequence in a split: names the split and the largest seqLen that fits", async () => {

@@ -97,7 +97,16 @@ export async function loadDirCorpus(name: string, spec: string): Promise<Corpus>
   if (!info.isDirectory()) {
     throw new DatasetError(name, `${full} is not a directory`, `Use "file:${root}" to read a single file.`);
   }
-  const matcher = pattern === undefined ? undefined : globToRegExp(pattern);
+  let matcher: RegExp | undefined;
+  try {
+    matcher = pattern === undefined ? undefined : globToRegExp(pattern);
+  } catch (error) {
+    throw new DatasetError(
+      name,
+      (error as Error).message,
+      "Close every { in the glob, e.g. dir:src/**/*.{ts,tsx}.",
+    );
+  }
   const selected = (await listFiles(full)).filter((p) => matcher?.test(p) ?? true);
   if (selected.length === 0) {
     throw new DatasetError(
