@@ -1,5 +1,6 @@
 export { geluExact, silu } from "./activations";
 export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, splitHeads } from "./attention";
+export { embeddingLookup } from "./embedding";
 export { gatherRows } from "./gather";
 export { linear } from "./linear";
 export { layerNorm, rmsNorm, rmsNormClamped } from "./norms";
