@@ -1,12 +1,11 @@
 import { statSync } from "node:fs";
 import { z } from "zod";
-import type { Corpus } from "./corpus";
+import { type Corpus, makeCorpus } from "./corpus";
 import { datasetsDir, readDataEnv } from "./env";
 import { DatasetError } from "./errors";
 import { loadBrownCorpus } from "./sources/brown";
 import { loadCodeCorpus } from "./sources/code";
 import { loadDirCorpus, loadFileCorpus } from "./sources/files";
-import { makeCorpus } from "./corpus";
 import { loadRemoteBytes, type RemoteSource, remoteOverrideSchema, remotePaths } from "./sources/remote";
 import {
   loadSystemCorpus,
