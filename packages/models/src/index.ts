@@ -5,3 +5,4 @@ export * from "./model";
 export { NATS_TO_BITS, nextByteCrossEntropy } from "./loss";
 export { type Initializer, ParamStore } from "./params";
 export * from "./hourglass";
+export * from "./megabyte";

@@ -11,7 +11,7 @@ import {
   type MegabyteConfigInput,
   megabyteFromGoldenFixture,
   megabyteReferenceLoss,
-  paddingMultiple,
+  megabytePaddingMultiple as paddingMultiple,
 } from "../src/megabyte";
 import { goldenFixtures } from "./fixtures";
 

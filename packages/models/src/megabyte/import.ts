@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import type { GoldenFixture, ReferenceTensor } from "../golden/fixture";
 import type { MegabyteConfigInput } from "./config";
-import { MegabyteModel } from "./model";
+import { MegabyteLM } from "./model";
 import { VOCAB } from "./parameters";
 
 const positiveInt = z.number().int().positive();
@@ -85,9 +85,9 @@ function splitOffRotaryBuffers(
 export function megabyteFromReference(
   kwargs: Record<string, unknown>,
   weights: Map<string, ReferenceTensor>,
-): MegabyteModel {
+): MegabyteLM {
   const config = megabyteConfigFromReferenceKwargs(kwargs);
-  const model = new MegabyteModel(config);
+  const model = new MegabyteLM(config);
   try {
     model.store.loadReference(splitOffRotaryBuffers(weights, model.config.dim_head));
   } catch (error) {
@@ -98,7 +98,7 @@ export function megabyteFromReference(
 }
 
 /** Builds the model of a golden fixture (manifest constructor kwargs + weights.bin). */
-export function megabyteFromGoldenFixture(fixture: GoldenFixture): MegabyteModel {
+export function megabyteFromGoldenFixture(fixture: GoldenFixture): MegabyteLM {
   const { manifest } = fixture;
   if (manifest.constructor.cls !== "MEGABYTE")
     throw new Error(

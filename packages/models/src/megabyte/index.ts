@@ -1,23 +1,18 @@
 export {
-  bytesPerElement,
+  bytesPerElement as megabyteBytesPerElement,
   type MegabyteConfig,
   type MegabyteConfigInput,
   megabyteConfigSchema,
-  paddingMultiple,
+  paddingMultiple as megabytePaddingMultiple,
   parseMegabyteConfig,
-  stageLengths,
+  stageLengths as megabyteStageLengths,
 } from "./config";
 export { megabyteFlopsPerByte } from "./flops";
 export { megabyteGoldenAdapter } from "./golden";
 export {
-  goldenInput,
+  goldenInput as megabyteGoldenInput,
   megabyteConfigFromReferenceKwargs,
   megabyteFromGoldenFixture,
   megabyteFromReference,
 } from "./import";
-export {
-  createMegabyte,
-  type MegabyteForwardOutput,
-  MegabyteModel,
-  megabyteReferenceLoss,
-} from "./model";
+export { createMegabyte, type MegabyteForwardOutput, MegabyteLM, megabyteReferenceLoss } from "./model";

@@ -35,7 +35,7 @@ export interface MegabyteForwardOutput extends ForwardOutput {
  * 4. the last stage's outputs at positions 1..L give the logits of the bytes of each group; position 0 of the
  *    first group gives startLogits. Logits are cut back to T.
  */
-export class MegabyteModel implements ByteLM {
+export class MegabyteLM implements ByteLM {
   readonly architecture = "megabyte" as const;
   readonly config: MegabyteConfig;
   readonly store: ParamStore;
@@ -185,7 +185,7 @@ export class MegabyteModel implements ByteLM {
  * bytes: [B, T] -> scalar (NaN when every target is pad_id, as in PyTorch).
  */
 export function megabyteReferenceLoss(
-  model: MegabyteModel,
+  model: MegabyteLM,
   bytes: tf.Tensor2D,
   opts: { training?: boolean } = {},
 ): tf.Scalar {
@@ -204,6 +204,6 @@ export function megabyteReferenceLoss(
 }
 
 /** Builds a randomly initialised MEGABYTE (PyTorch default initialisation, deterministic for a seed). */
-export function createMegabyte(config: MegabyteConfigInput = {}, seed = 0): MegabyteModel {
-  return new MegabyteModel(config, seed);
+export function createMegabyte(config: MegabyteConfigInput = {}, seed = 0): MegabyteLM {
+  return new MegabyteLM(config, seed);
 }
