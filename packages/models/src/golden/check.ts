@@ -32,23 +32,29 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-/** Mean next-byte cross-entropy in nats over positions 0..n-2 of batch row 0 (byte 0 is not ignored). */
+/**
+ * Mean next-byte cross-entropy in nats of logits[:, :-1] against input[:, 1:] over every batch row
+ * (byte 0 is not ignored). logits: row-major [batch, seqLen, vocab]; input: row-major [batch, seqLen].
+ */
 export function meanNextByteCrossEntropy(
   logits: Float32Array,
   input: number[],
+  batch: number,
   seqLen: number,
   vocab: number,
 ): number {
   let total = 0;
-  for (let i = 0; i < seqLen - 1; i++) {
-    const row = logits.subarray(i * vocab, (i + 1) * vocab);
-    let max = Number.NEGATIVE_INFINITY;
-    for (const v of row) max = Math.max(max, v);
-    let sum = 0;
-    for (const v of row) sum += Math.exp(v - max);
-    total += max + Math.log(sum) - row[input[i + 1]!]!;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < seqLen - 1; i++) {
+      const row = logits.subarray((b * seqLen + i) * vocab, (b * seqLen + i + 1) * vocab);
+      let max = Number.NEGATIVE_INFINITY;
+      for (const v of row) max = Math.max(max, v);
+      let sum = 0;
+      for (const v of row) sum += Math.exp(v - max);
+      total += max + Math.log(sum) - row[input[b * seqLen + i + 1]!]!;
+    }
   }
-  return total / (seqLen - 1);
+  return total / (batch * (seqLen - 1));
 }
 
 function checkRouting(fixture: GoldenFixture, result: GoldenRunResult, failures: string[]): boolean | null {
@@ -108,8 +114,8 @@ export async function checkGoldenFixture(dir: string): Promise<GoldenCheckReport
     failures.push(`logits: max |ours - reference| = ${maxAbsLogitDiff.toExponential(3)} > ${tol}`);
   }
 
-  const [, seqLen, vocab] = manifest.logits_shape;
-  const meanCeNats = meanNextByteCrossEntropy(result.logits, manifest.input, seqLen, vocab);
+  const [batch, seqLen, vocab] = manifest.logits_shape;
+  const meanCeNats = meanNextByteCrossEntropy(result.logits, manifest.input, batch, seqLen, vocab);
   const meanCeDiff = Math.abs(meanCeNats - manifest.loss.mean_ce_nats);
   if (!(meanCeDiff <= LOSS_TOLERANCE))
     failures.push(`loss: |mean CE - ref| = ${meanCeDiff.toExponential(3)}`);
