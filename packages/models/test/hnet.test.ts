@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
@@ -11,7 +10,6 @@ import {
   type HNetConfigInput,
   hnetConfigSchema,
   hnetFromGoldenFixture,
-  MAMBA_NOT_IMPLEMENTED,
   planChunks,
 } from "../src/hnet";
 import { gatherRows } from "../src/layers";
@@ -32,6 +30,15 @@ const TWO_STAGE: HNetConfigInput = {
   d_model: [16, 24, 32],
   d_intermediate: [32, 0, 64],
   attn_cfg: { num_heads: [2, 2, 4], rotary_emb_dim: [4, 6, 8], window_size: [5, 9, -1] },
+};
+
+/** Mamba-2 at the byte level and ('M' = Mamba-2 + SwiGLU) on the padded chunk rows; 2 B/C groups. */
+const MAMBA: HNetConfigInput = {
+  arch_layout: ["m1", ["M1"], "t1"],
+  d_model: [32, 64],
+  d_intermediate: [0, 96],
+  ssm_cfg: { d_state: 8, headdim: 16, ngroups: 2 },
+  attn_cfg: { num_heads: [2, 4], rotary_emb_dim: [8, 8], window_size: [7, -1] },
 };
 
 /** Deterministic pseudo-random bytes (any value 0..255, including 0x00). */
@@ -103,27 +110,16 @@ describe("hnet golden fixtures", () => {
     );
   });
 
-  it.each(fixtures)(
-    "%s: routing and logits match the reference (or Mamba-2 is refused clearly)",
-    async (dir) => {
-      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-      const usesMamba = /[mM]/.test(JSON.stringify(manifest.constructor.kwargs.config.arch_layout));
-      if (usesMamba) {
-        await expect(checkGoldenFixture(dir)).rejects.toThrow(MAMBA_NOT_IMPLEMENTED);
-        return;
-      }
-      const report = await checkGoldenFixture(dir);
-      expect(report.failures).toEqual([]);
-      expect(report.routingOk).toBe(true);
-      expect(report.maxAbsLogitDiff).toBeLessThanOrEqual(1e-4);
-      expect(report.pass).toBe(true);
-    },
-  );
+  it.each(fixtures)("%s: routing, then logits, match the reference", async (dir) => {
+    const report = await checkGoldenFixture(dir);
+    expect(report.failures).toEqual([]);
+    expect(report.routingOk).toBe(true);
+    expect(report.maxAbsLogitDiff).toBeLessThanOrEqual(1e-4);
+    expect(report.pass).toBe(true);
+  });
 
-  it("paramCount equals the variables' sizes and the manifest's n_params_total", () => {
-    const dir = fixtures.find((d) => basename(d) === "hnet_1stage_T");
-    expect(dir).toBeDefined();
-    const fixture = loadGoldenFixture(dir!);
+  it.each(fixtures)("%s: paramCount equals the variables' sizes and the manifest's n_params_total", (dir) => {
+    const fixture = loadGoldenFixture(dir);
     const model = hnetFromGoldenFixture(fixture);
     const sum = model.trainableVariables().reduce((n, v) => n + v.size, 0);
     expect(model.paramCount()).toBe(sum);
@@ -154,9 +150,9 @@ describe("hnet config", () => {
     expect(JSON.stringify(letters.error?.issues)).toContain("letters T/t/M/m");
   });
 
-  it("refuses Mamba-2 blocks with the not-implemented error", () => {
-    expect(() => createHNet({ ...ONE_STAGE, arch_layout: ["m1", ["T1"], "m1"] })).toThrow(
-      MAMBA_NOT_IMPLEMENTED,
+  it("refuses Mamba-2 sizes that do not split into heads", () => {
+    expect(() => createHNet({ ...MAMBA, ssm_cfg: { headdim: 48 } })).toThrow(
+      "not divisible by ssm_cfg.headdim 48",
     );
   });
 });
@@ -211,6 +207,7 @@ describe("hnet building blocks", () => {
 describe.each([
   ["1-stage", ONE_STAGE, 1],
   ["2-stage", TWO_STAGE, 2],
+  ["Mamba-2", MAMBA, 1],
 ] as const)("hnet %s properties", (_name, config, stages) => {
   let model: HNetLM;
   beforeAll(() => {

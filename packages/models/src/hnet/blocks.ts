@@ -9,7 +9,8 @@ import {
   splitHeads,
 } from "../layers";
 import type { ParamStore } from "../params";
-import type { BlockKind, LevelSpec } from "./config";
+import type { BlockKind, HNetConfig, LevelSpec } from "./config";
+import { createMambaParams, type MambaShape, mamba2Mixer, mambaShape } from "./mamba";
 import { applyRotary, rotaryTables } from "./rotary";
 
 /** Settings one Isotropic stack needs (one level of the hierarchy). */
@@ -17,6 +18,7 @@ export interface StackSettings {
   level: LevelSpec;
   normEps: number;
   rotaryBase: number;
+  ssm: HNetConfig["ssm_cfg"];
   /** Reference init (HNet._init_weights): Linear weights N(0, std), out_proj / fc2 N(0, outStd). */
   init: { std: number; outStd: number };
 }
@@ -32,8 +34,6 @@ export function stackHeight(blocks: BlockKind[]): number {
   return blocks.reduce((n, k) => n + (k === "T" || k === "M" ? 2 : 1), 0);
 }
 
-export const MAMBA_NOT_IMPLEMENTED = "Mamba-2 ('m') blocks are not implemented yet";
-
 /**
  * Isotropic stack (hnet/modules/isotropic.py): blocks with a deferred residual, then a final RMSNorm.
  * Block (block.py): residual = hidden (+ residual); hidden = mixer(norm1(residual));
@@ -41,6 +41,8 @@ export const MAMBA_NOT_IMPLEMENTED = "Mamba-2 ('m') blocks are not implemented y
  * Parameters: `${prefix}.layers.{i}.{norm1,mixer,norm2,mlp}...`, `${prefix}.rmsnorm.weight`.
  */
 export class IsotropicStack {
+  private readonly mamba: MambaShape | null;
+
   constructor(
     private readonly params: ParamStore,
     private readonly prefix: string,
@@ -48,19 +50,20 @@ export class IsotropicStack {
     private readonly settings: StackSettings,
   ) {
     const d = settings.level.dModel;
+    const usesMamba = blocks.some((k) => k === "m" || k === "M");
+    this.mamba = usesMamba ? mambaShape(d, settings.ssm, settings.normEps) : null;
     blocks.forEach((kind, i) => {
-      if (kind === "m" || kind === "M") {
-        throw new Error(
-          `hnet: ${MAMBA_NOT_IMPLEMENTED} (${prefix}.layers.${i} is '${kind}'); use 'T'/'t' attention blocks in arch_layout`,
-        );
-      }
       const p = `${prefix}.layers.${i}`;
       const normal = { kind: "normal", std: settings.init.std } as const;
       const outNormal = { kind: "normal", std: settings.init.outStd } as const;
       params.create(`${p}.norm1.weight`, [d], { kind: "ones" });
-      params.create(`${p}.mixer.Wqkv.weight`, [3 * d, d], normal);
-      params.create(`${p}.mixer.out_proj.weight`, [d, d], outNormal);
-      if (kind === "T") {
+      if (kind === "m" || kind === "M") {
+        createMambaParams(params, `${p}.mixer`, this.mamba!, settings.init);
+      } else {
+        params.create(`${p}.mixer.Wqkv.weight`, [3 * d, d], normal);
+        params.create(`${p}.mixer.out_proj.weight`, [d, d], outNormal);
+      }
+      if (kind === "T" || kind === "M") {
         const hidden = settings.level.mlpHidden;
         params.create(`${p}.norm2.weight`, [d], { kind: "ones" });
         params.create(`${p}.mlp.fc1.weight`, [2 * hidden, d], normal);
@@ -82,8 +85,12 @@ export class IsotropicStack {
     for (const [i, kind] of this.blocks.entries()) {
       const p = `${this.prefix}.layers.${i}`;
       residual = residual ? hidden.add(residual) : hidden; // [B, T, D]
-      hidden = this.attention(rmsNorm(residual, this.params.get(`${p}.norm1.weight`), eps), p, ctx);
-      if (kind === "T") {
+      const normed = rmsNorm(residual, this.params.get(`${p}.norm1.weight`), eps) as tf.Tensor3D;
+      hidden =
+        kind === "m" || kind === "M"
+          ? mamba2Mixer(this.params, `${p}.mixer`, this.mamba!, normed)
+          : this.attention(normed, p, ctx);
+      if (kind === "T" || kind === "M") {
         residual = hidden.add(residual);
         hidden = this.swiglu(rmsNorm(residual, this.params.get(`${p}.norm2.weight`), eps), p);
       }

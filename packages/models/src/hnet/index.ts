@@ -1,4 +1,3 @@
-export { MAMBA_NOT_IMPLEMENTED } from "./blocks";
 export {
   type ArchLayout,
   type BlockKind,
@@ -12,6 +11,7 @@ export {
 } from "./config";
 export { emaScan, straightThrough } from "./dechunk";
 export { hnetFlopsPerByte } from "./flops";
+export { type MambaShape, mamba2Mixer, mambaShape } from "./mamba";
 export { hnetFromGoldenFixture, hnetGoldenAdapter } from "./golden";
 export { createHNetFromReference, hnetConfigFromReference } from "./import";
 export { createHNet, type HNetForwardResult, HNetLM, type StageRoutingReport } from "./model";

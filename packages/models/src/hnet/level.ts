@@ -58,6 +58,7 @@ export class HNetLevel {
       level: spec,
       normEps: cfg.norm_eps,
       rotaryBase: cfg.rotary_emb_base,
+      ssm: cfg.ssm_cfg,
       init: { std, outStd: residuals > 0 ? std / Math.sqrt(residuals) : std },
     });
     if (body.innermost) {
