@@ -308,6 +308,15 @@ describe.each([
 });
 
 describe("hnet model", () => {
+  it("ties lm_head to the embeddings when asked", () => {
+    const [untied, tied] = [createHNet(ONE_STAGE, 0), createHNet({ ...ONE_STAGE, tie_embeddings: true }, 0)];
+    expect(untied.paramCount() - tied.paramCount()).toBe(256 * 32);
+    expect(tied.params.has("lm_head.weight")).toBe(false);
+    expect(logitsOf(tied, randomBytes(1, 8, 2)).every(Number.isFinite)).toBe(true);
+    untied.dispose();
+    tied.dispose();
+  });
+
   it("is deterministic for a seed and differs for another seed", () => {
     const rows = randomBytes(1, 16, 1);
     const [a, b, c] = [createHNet(ONE_STAGE, 1), createHNet(ONE_STAGE, 1), createHNet(ONE_STAGE, 2)];
@@ -324,29 +333,40 @@ describe("hnet model", () => {
     model.dispose();
   });
 
-  it("flopsPerByte matches an independent count from the parameter shapes", () => {
-    const model = createHNet(TWO_STAGE, 0);
-    const seqLen = 120;
-    const ratios = [0.4, 0.25];
-    // Length each parameter runs at: stage s sees seqLen * r_0 * ... * r_{s-1} positions.
-    const lengthAt = (name: string) => {
-      const depth =
-        (name.match(/main_network\./g) ?? []).length - (/main_network\.(layers|rmsnorm)/.test(name) ? 1 : 0);
-      return ratios.slice(0, depth).reduce((l, r) => l * r, seqLen);
-    };
-    let count = 0;
-    for (const name of model.params.names()) {
-      const shape = model.params.get(name).shape;
-      if (shape.length !== 2 || name === "embeddings.weight") continue;
-      const L = lengthAt(name);
-      count += 2 * L * shape[0]! * shape[1]!; // y = x W^T
-      if (name.endsWith("Wqkv.weight")) count += 2 * (2 * L * L * shape[1]!); // q k^T and attn v
-    }
-    const flops = model.flopsPerByte(seqLen, { compressionRatios: ratios });
-    expect(flops.forward * seqLen).toBeCloseTo(count, 0);
-    expect(flops.training).toBe(3 * flops.forward);
-    expect(model.flopsPerByte(seqLen).basis).toContain("1/N");
-    expect(() => model.flopsPerByte(seqLen, { compressionRatios: [4, 4] })).toThrow("chunks per position");
-    model.dispose();
-  });
+  it.each([
+    ["2-stage attention", TWO_STAGE, [0.4, 0.25]],
+    ["Mamba-2", MAMBA, [0.3]],
+  ] as const)(
+    "flopsPerByte (%s) matches an independent count from the parameter shapes",
+    (_n, config, ratios) => {
+      const model = createHNet(config, 0);
+      const seqLen = 120;
+      // Length each parameter runs at: stage s sees seqLen * r_0 * ... * r_{s-1} positions.
+      const lengthAt = (name: string) => {
+        const depth =
+          (name.match(/main_network\./g) ?? []).length -
+          (/main_network\.(layers|rmsnorm)/.test(name) ? 1 : 0);
+        return ratios.slice(0, depth).reduce((l, r) => l * r, seqLen);
+      };
+      const dState = model.config.ssm_cfg.d_state;
+      let count = 0;
+      for (const name of model.params.names()) {
+        const shape = model.params.get(name).shape;
+        const L = lengthAt(name);
+        if (name.endsWith("conv1d.weight")) count += 2 * L * shape[0]! * shape[2]!; // depthwise taps
+        if (name.endsWith("mixer.norm.weight")) count += 2 * (2 * L * shape[0]! * dState); // SSM update + readout
+        if (shape.length !== 2 || name === "embeddings.weight") continue;
+        count += 2 * L * shape[0]! * shape[1]!; // y = x W^T
+        if (name.endsWith("Wqkv.weight")) count += 2 * (2 * L * L * shape[1]!); // q k^T and attn v
+      }
+      const flops = model.flopsPerByte(seqLen, { compressionRatios: [...ratios] });
+      expect(flops.forward * seqLen).toBeCloseTo(count, 0);
+      expect(flops.training).toBe(3 * flops.forward);
+      expect(model.flopsPerByte(seqLen).basis).toContain("1/N");
+      expect(() => model.flopsPerByte(seqLen, { compressionRatios: ratios.map(() => 4) })).toThrow(
+        "chunks per position",
+      );
+      model.dispose();
+    },
+  );
 });

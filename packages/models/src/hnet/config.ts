@@ -72,8 +72,9 @@ export const ratioLossConfigSchema = z.object({
 export const hnetConfigSchema = z
   .object({
     /**
-     * Nested layout, outermost first. Default: a small attention-only 1-stage H-Net (the paper's 1-stage
-     * models put Mamba-2 at the byte level, e.g. ["m4", ["T22"], "m4"]; Mamba-2 is not ported yet).
+     * Nested layout, outermost first. Default: a small attention-only 1-stage H-Net. The paper's 1-stage
+     * models put Mamba-2 at the byte level (e.g. ["m4", ["T22"], "m4"]); 'm' works here too, but this port
+     * evaluates Mamba-2 in its quadratic form (O(T^2) like attention), so it buys no speed on TF.js.
      */
     arch_layout: archLayoutSchema.default(["T2", ["T4"], "T2"]),
     /** Width per level; must not shrink inward (the reference pads with a learned vector when it grows). */

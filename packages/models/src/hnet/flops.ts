@@ -21,6 +21,8 @@ import { type BlockKind, countLevels, type HNetConfig, type LevelSpec, resolveLe
  *   'm'/'M' Mamba-2 with di = expand d, H = di / headdim, G groups, state N, conv k:
  *           2 L d (2 di + 2 G N + H) (in_proj) + 2 L (di + 2 G N) k (conv) + 2 * 2 L di N (state update and
  *           readout) + 2 L di d (out_proj)
+ *           (the recurrent scan's cost, intrinsic to the model; this port evaluates the scan in its quadratic
+ *           form, which does ~2 L^2 (N + headdim) per head instead)
  * total = cost(level 0, seqLen) + 2 seqLen d_0 256 (lm_head; the embedding is a lookup); per byte = total / seqLen.
  * Chunk gathers, the dechunk EMA, norms and activations are elementwise and not counted.
  */
