@@ -1,11 +1,52 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { useWasmKernelFixes, wasmKernelFixNames } from "./kernels";
 
-/** Activates the stock wasm backend. (Kernel fixes for training speed are registered here too.) */
-export async function registerWasmBackend(): Promise<boolean> {
+export interface WasmBackendStatus {
+  ok: boolean;
+  /** Folder the .wasm binaries are loaded from. */
+  binaries: string;
+  simd: boolean;
+  /** Kernels replaced or added by bytelab (src/wasm). */
+  kernelFixes: string[];
+  /** Why it failed, when it did. */
+  error?: string;
+}
+
+/**
+ * Folder holding tfjs-backend-wasm's .wasm binaries. Resolved from the package itself, so it works from
+ * tsx, vitest, a compiled worker or any cwd (the package's own default guesses a path relative to the
+ * script that bundled it, which breaks when a bundler moves the code).
+ */
+export function wasmBinaryFolder(): string {
+  const require = createRequire(import.meta.url);
+  return `${join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist")}/`;
+}
+
+let pathsSet = false;
+
+/**
+ * Activates the wasm backend with bytelab's kernel fixes registered. Threads stay off: tfjs-backend-wasm
+ * disables them in Node, and the threaded binary, although it can be started under worker_threads, ran
+ * slower here (see src/wasm/README.md).
+ */
+export async function registerWasmBackend(): Promise<WasmBackendStatus> {
+  const binaries = wasmBinaryFolder();
+  const status: WasmBackendStatus = { ok: false, binaries, simd: false, kernelFixes: wasmKernelFixNames() };
   try {
-    return await tf.setBackend("wasm");
-  } catch {
-    return false;
+    if (!pathsSet && !tf.findBackend("wasm")) {
+      setWasmPaths(binaries);
+      pathsSet = true;
+    }
+    useWasmKernelFixes(true);
+    status.ok = await tf.setBackend("wasm");
+    status.simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+    if (!status.ok) status.error = "tf.setBackend('wasm') returned false";
+  } catch (error) {
+    status.error =
+      error instanceof Error ? error.message : String((error as { message?: string })?.message ?? error);
   }
+  return status;
 }
