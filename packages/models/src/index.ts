@@ -6,3 +6,4 @@ export { NATS_TO_BITS, nextByteCrossEntropy } from "./loss";
 export { type Initializer, ParamStore } from "./params";
 export * from "./hourglass";
 export * from "./megabyte";
+export * from "./hnet";

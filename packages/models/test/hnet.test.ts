@@ -5,12 +5,12 @@ import { initBackend } from "../src/backend";
 import { checkGoldenFixture, loadGoldenFixture } from "../src/golden";
 import {
   createHNet,
-  emaScan,
+  hnetDechunkEma,
   type HNetLM,
   type HNetConfigInput,
   hnetConfigSchema,
   hnetFromGoldenFixture,
-  planChunks,
+  planHNetChunks,
 } from "../src/hnet";
 import { gatherRows } from "../src/layers";
 import { nextByteCrossEntropy } from "../src/loss";
@@ -163,7 +163,7 @@ describe("hnet building blocks", () => {
     const y = tf.randomNormal([b, m, d], 0, 1, "float32", 3) as tf.Tensor3D;
     // Boundary probabilities are > 0.5 at chunk starts; the clamp keeps them <= 1 - 1e-4.
     const P = tf.randomUniform([b, m], 0.5, 1 - 1e-4, "float32", 4) as tf.Tensor2D;
-    const z = emaScan(y, P);
+    const z = hnetDechunkEma(y, P);
     const [yv, pv, zv] = [y.dataSync(), P.dataSync(), z.dataSync()];
     const f = Math.fround;
     let worst = 0;
@@ -194,7 +194,7 @@ describe("hnet building blocks", () => {
   it("planChunks pads short rows at the end and plugs every position into its chunk", () => {
     // Row 0: 5 valid positions, boundaries at 0, 2; row 1: 3 valid, boundaries at 0, 1, 2.
     const prob = Float32Array.from([1, 0.2, 0.9, 0.4, 0.5, 0.9, 1, 0.8, 0.7, 0.9, 0.9, 0.9]);
-    const plan = planChunks(prob, 2, 6, [5, 3]);
+    const plan = planHNetChunks(prob, 2, 6, [5, 3]);
     expect(plan.chunkLengths).toEqual([2, 3]);
     expect(plan.maxChunks).toBe(3);
     expect(Array.from(plan.mask)).toEqual([1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0]);

@@ -1,18 +1,22 @@
 export {
-  type ArchLayout,
-  type BlockKind,
-  countLevels,
+  type ArchLayout as HNetArchLayout,
+  type BlockKind as HNetBlockKind,
+  countLevels as countHNetLevels,
   type HNetConfig,
   type HNetConfigInput,
   hnetConfigSchema,
-  type LevelSpec,
-  parseBlocks,
-  resolveLevels,
+  type LevelSpec as HNetLevelSpec,
+  parseBlocks as parseHNetBlocks,
+  resolveLevels as resolveHNetLevels,
 } from "./config";
-export { emaScan, straightThrough } from "./dechunk";
+export { emaScan as hnetDechunkEma, straightThrough } from "./dechunk";
 export { hnetFlopsPerByte } from "./flops";
-export { type MambaShape, mamba2Mixer, mambaShape } from "./mamba";
 export { hnetFromGoldenFixture, hnetGoldenAdapter } from "./golden";
 export { createHNetFromReference, hnetConfigFromReference } from "./import";
+export { type MambaShape, mamba2Mixer, mambaShape } from "./mamba";
 export { createHNet, type HNetForwardResult, HNetLM, type StageRoutingReport } from "./model";
-export { boundaryProbabilities, type ChunkPlan, planChunks } from "./routing";
+export {
+  boundaryProbabilities as hnetBoundaryProbabilities,
+  type ChunkPlan as HNetChunkPlan,
+  planChunks as planHNetChunks,
+} from "./routing";
