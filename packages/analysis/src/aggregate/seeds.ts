@@ -34,7 +34,7 @@ export interface SeedGroup {
   runIds: string[];
   /** The seed values of the group's runs, from keys whose last segment is "seed". */
   seeds: unknown[];
-  /** Per metric: summary over the runs that have it (missing counts runs with null or no value). */
+  /** Per metric: summary over the runs that have it (missing: runs with null or no value; a metric no run of the group has is absent). */
   metrics: Record<string, SummaryStats & { missing: number }>;
 }
 
