@@ -80,7 +80,12 @@ describe("ingestMetrics", () => {
 
     // A mix of existing and new steps takes the merge path and gets both right.
     const mixed = batch(run, "loss", 150, 3).slice(100 - 25);
-    expect(await ingestMetrics(pool, mixed)).toEqual({ received: 75, inserted: 50, updated: 25, unchanged: 0 });
+    expect(await ingestMetrics(pool, mixed)).toEqual({
+      received: 75,
+      inserted: 50,
+      updated: 25,
+      unchanged: 0,
+    });
     const after = await metricSeries(pool, run, "loss");
     expect(after.map((p) => p.step)).toEqual(Array.from({ length: 150 }, (_, i) => i));
     expect(after.slice(75).map((p) => p.value)).toEqual(mixed.map((p) => p.value));
@@ -167,5 +172,71 @@ describe("metricSeries", () => {
     );
     expect(await metricSeries(pool, run, "no-such-metric")).toEqual([]);
     await expect(metricSeries(pool, run, "eval/bpb", { limit: -1 })).rejects.toThrow(/limit/);
+  });
+});
+
+describe("metric_points -> runs integrity (statement-level triggers instead of a per-row foreign key)", () => {
+  it("deletes a run's points with the run, and a sweep's runs' points with the sweep", async () => {
+    const keep = (await createRun(db.prisma)).id;
+    const gone = (await createRun(db.prisma)).id;
+    const sweep = await db.prisma.sweep.create({ data: { name: "s", spec: {} } });
+    const inSweep = (
+      await db.prisma.run.create({
+        data: { name: "r", architecture: "hnet", config: {}, configHash: "h", seed: 1, sweepId: sweep.id },
+      })
+    ).id;
+    for (const run of [keep, gone, inSweep]) await ingestMetrics(pool, batch(run, "loss", 20));
+
+    await db.prisma.run.delete({ where: { id: gone } });
+    expect(await rowsOf(gone)).toEqual([]);
+    await db.prisma.sweep.delete({ where: { id: sweep.id } });
+    expect(await rowsOf(inSweep)).toEqual([]);
+    expect(await rowsOf(keep)).toHaveLength(20);
+  });
+
+  it("rejects points of unknown runs from any writer (Prisma, plain SQL, updates) with 23503", async () => {
+    const run = (await createRun(db.prisma)).id;
+    await expect(
+      db.prisma.metricPoint.create({ data: { runId: "ghost", name: "loss", step: 0, value: 1 } }),
+    ).rejects.toThrow(/foreign key/i);
+    await ingestMetrics(pool, batch(run, "loss", 3));
+    const error = await pool
+      .query("UPDATE metric_points SET run_id = 'ghost' WHERE run_id = $1", [run])
+      .catch((e: { code?: string }) => e);
+    expect((error as { code?: string }).code).toBe("23503");
+    expect(await rowsOf(run)).toHaveLength(3);
+  });
+
+  it("makes a run deleted during an ingest wait, then removes the ingested points too", async () => {
+    const run = (await createRun(db.prisma)).id;
+    const ingester = await pool.connect();
+    const deleter = new pg.Client({ connectionString: db.url });
+    await deleter.connect();
+    try {
+      await ingester.query("BEGIN");
+      await ingester.query(
+        "INSERT INTO metric_points (run_id, name, step, value) SELECT $1, 'loss', g, g FROM generate_series(0, 9) g",
+        [run],
+      );
+      let deleted = false;
+      const deleting = deleter.query("DELETE FROM runs WHERE id = $1", [run]).then(() => {
+        deleted = true;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(deleted).toBe(false); // blocked by the FOR KEY SHARE lock, like a foreign key
+      await ingester.query("COMMIT");
+      await deleting;
+      expect(await rowsOf(run)).toEqual([]);
+    } finally {
+      ingester.release();
+      await deleter.end();
+    }
+  });
+
+  it("refuses to change a run id", async () => {
+    const run = (await createRun(db.prisma)).id;
+    await expect(pool.query("UPDATE runs SET id = 'renamed' WHERE id = $1", [run])).rejects.toThrow(
+      /immutable/,
+    );
   });
 });

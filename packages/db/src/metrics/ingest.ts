@@ -4,7 +4,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { getPool } from "../client";
 import { copyTextChunks } from "./copy-text";
-import { type MetricPointInput, validateMetricPoints } from "./point-schema";
+import { validateMetricPoints } from "./point-schema";
 
 /**
  * Per-connection staging table: temporary (never WAL-logged, invisible to other sessions) and emptied at
@@ -12,13 +12,13 @@ import { type MetricPointInput, validateMetricPoints } from "./point-schema";
  */
 const STAGING = "bytelab_metric_staging";
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (
-  run_id text NOT NULL, name text NOT NULL, step integer NOT NULL, value double precision NOT NULL,
+  ord integer NOT NULL, run_id text NOT NULL, name text NOT NULL, step integer NOT NULL, value double precision NOT NULL,
   bytes_seen bigint, flops double precision, wall_time double precision
 ) ON COMMIT DELETE ROWS`;
 
 const UNIQUE_VIOLATION = "23505";
 
-const COPY_STAGING = `COPY ${STAGING} (run_id, name, step, value, bytes_seen, flops, wall_time) FROM STDIN`;
+const COPY_STAGING = `COPY ${STAGING} (ord, run_id, name, step, value, bytes_seen, flops, wall_time) FROM STDIN`;
 
 /**
  * Fast path: a plain INSERT ... SELECT, for the common case of new steps. It is ~2.5x cheaper than
@@ -29,6 +29,8 @@ const INSERT_NEW = `INSERT INTO metric_points (run_id, name, step, value, bytes_
 SELECT run_id, name, step, value, bytes_seen, flops, wall_time FROM ${STAGING}`;
 
 /**
+ * Merge path, for batches where some points already exist (or repeat within the batch: the last one wins,
+ * by `ord`, as ON CONFLICT cannot touch a row twice in one statement).
  * Merge policy: ON CONFLICT DO UPDATE (last write wins). A run resumed from a checkpoint recomputes the steps
  * after it, and the newest lineage must win; re-delivering an identical point matches the IS DISTINCT FROM
  * guard and rewrites nothing, so re-delivery always leaves the same rows (NaN = NaN in Postgres, so a
@@ -36,7 +38,8 @@ SELECT run_id, name, step, value, bytes_seen, flops, wall_time FROM ${STAGING}`;
  */
 const MERGE = `WITH merged AS (
   INSERT INTO metric_points AS m (run_id, name, step, value, bytes_seen, flops, wall_time)
-  SELECT run_id, name, step, value, bytes_seen, flops, wall_time FROM ${STAGING}
+  SELECT DISTINCT ON (run_id, name, step) run_id, name, step, value, bytes_seen, flops, wall_time
+  FROM ${STAGING} ORDER BY run_id, name, step, ord DESC
   ON CONFLICT (run_id, name, step) DO UPDATE SET
     value = EXCLUDED.value, bytes_seen = EXCLUDED.bytes_seen, flops = EXCLUDED.flops, wall_time = EXCLUDED.wall_time
   WHERE (m.value, m.bytes_seen, m.flops, m.wall_time)
@@ -53,7 +56,7 @@ export interface IngestResult {
   inserted: number;
   /** Existing rows whose values changed (last write wins). */
   updated: number;
-  /** Points identical to the stored row, or superseded by a later duplicate in the same call. */
+  /** Points identical to the stored row, or superseded by a later point with the same key in this call. */
   unchanged: number;
 }
 
@@ -83,13 +86,6 @@ async function insertOrMerge(client: pg.PoolClient): Promise<{ inserted: number;
   return { inserted: merged.rows[0]?.inserted ?? 0, updated: merged.rows[0]?.updated ?? 0 };
 }
 
-/** Within one call, the last point for a (runId, name, step) wins: ON CONFLICT cannot touch a row twice. */
-function dedupeLastWins(points: MetricPointInput[]): MetricPointInput[] {
-  const byKey = new Map<string, MetricPointInput>();
-  for (const p of points) byKey.set(`${p.runId}\u0000${p.name}\u0000${p.step}`, p);
-  return byKey.size === points.length ? points : [...byKey.values()];
-}
-
 function explain(error: unknown): MetricIngestError {
   const e = error as { code?: string; detail?: string; message?: string };
   if (e.code === "23503") {
@@ -116,10 +112,9 @@ export async function ingestMetrics(
   target: pg.Pool | string,
   points: readonly unknown[],
 ): Promise<IngestResult> {
-  const valid = validateMetricPoints(points);
-  const received = valid.length;
+  const rows = validateMetricPoints(points);
+  const received = rows.length;
   if (received === 0) return { received, inserted: 0, updated: 0, unchanged: 0 };
-  const rows = dedupeLastWins(valid);
 
   const pool = typeof target === "string" ? getPool(target) : target;
   const client = await pool.connect();
