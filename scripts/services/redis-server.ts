@@ -2,17 +2,24 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
 
-export const REDIS_INSTALL_HINT = [
-  "bytelab needs a Redis server, and `redis-server` was not found on PATH.",
-  "Install it, or point REDIS_URL at a running Redis 6.2+:",
-  "  Debian/Ubuntu:  sudo apt-get install -y redis-server",
-  "  macOS:          brew install redis",
-  "  elsewhere:      REDIS_URL=redis://host:6379 npm start",
-].join("\n");
+/** What to tell a user whose machine has no `redis-server` (or not the one BYTELAB_REDIS_BIN names). */
+export function redisInstallHint(binary = "redis-server"): string {
+  const missing =
+    binary === "redis-server" ? "`redis-server` was not found on PATH" : `\`${binary}\` could not be run`;
+  return [
+    `bytelab needs a Redis server, and ${missing}.`,
+    "Install it, or point REDIS_URL at a running Redis 6.2+:",
+    "  Debian/Ubuntu:  sudo apt-get install -y redis-server",
+    "  macOS:          brew install redis",
+    "  elsewhere:      REDIS_URL=redis://host:6379 npm start",
+  ].join("\n");
+}
+
+export const REDIS_INSTALL_HINT = redisInstallHint();
 
 export class RedisNotInstalledError extends Error {
-  constructor() {
-    super(REDIS_INSTALL_HINT);
+  constructor(binary = "redis-server") {
+    super(redisInstallHint(binary));
     this.name = "RedisNotInstalledError";
   }
 }
@@ -27,18 +34,23 @@ export interface RedisServerOptions {
   /** Folder for the append-only file; null runs without persistence (tests). */
   dataDir: string | null;
   binary?: string;
+  /** Own process group: a terminal Ctrl-C reaches only the launcher, which stops Redis in its turn. */
+  detached?: boolean;
+  /** Server log file (default: discarded). */
+  logFile?: string;
 }
 
 export interface RedisServerHandle {
   url: string;
   process: ChildProcess;
+  pid: number | null;
   stop(): Promise<void>;
 }
 
 /** Launches `redis-server` as a child process and resolves once it accepts connections. */
 export async function startRedisServer(opts: RedisServerOptions): Promise<RedisServerHandle> {
   const binary = opts.binary ?? "redis-server";
-  if (!redisServerAvailable(binary)) throw new RedisNotInstalledError();
+  if (!redisServerAvailable(binary)) throw new RedisNotInstalledError(binary);
   const args = ["--port", String(opts.port), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes"];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -46,7 +58,11 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
   } else {
     args.push("--appendonly", "no");
   }
-  const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+  if (opts.logFile) args.push("--logfile", opts.logFile);
+  const child = spawn(binary, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: opts.detached ?? false,
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -54,13 +70,23 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
   await waitForPort(opts.port, 10_000, () => {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr}`);
   });
-  const stop = () =>
+  // SIGTERM: Redis flushes the append-only file and exits; SIGKILL only if it hangs.
+  const stop = (graceMs = 10_000) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
       child.kill("SIGTERM");
     });
-  return { url: `redis://127.0.0.1:${opts.port}`, process: child, stop };
+  return {
+    url: `redis://127.0.0.1:${opts.port}`,
+    process: child,
+    pid: child.pid ?? null,
+    stop: () => stop(),
+  };
 }
 
 async function waitForPort(port: number, timeoutMs: number, check: () => void): Promise<void> {
