@@ -1,0 +1,39 @@
+import { getPrisma, listWorkers } from "@bytelab/db/runtime";
+import packageJson from "../../package.json";
+import { serverEnv } from "./env";
+import type { HealthDeps } from "./health";
+import type { HealthWorker } from "./schemas/health";
+import { getRedis } from "./redis";
+
+/** The real dependencies of the health check: Prisma for Postgres, ioredis for Redis. */
+export function liveHealthDeps(): HealthDeps {
+  return {
+    version: packageJson.version,
+    pingDb: async () => {
+      await getPrisma(serverEnv().DATABASE_URL).$queryRaw`select 1`;
+    },
+    pingRedis: async () => {
+      const answer = await getRedis().ping();
+      if (answer !== "PONG") throw new Error(`unexpected PING answer: ${answer}`);
+    },
+    listAliveWorkers: async () => {
+      const env = serverEnv();
+      const workers = await listWorkers(getPrisma(env.DATABASE_URL), {
+        aliveWithinMs: env.BYTELAB_WORKER_ALIVE_MS,
+      });
+      return workers.map(
+        (w): HealthWorker => ({
+          id: w.id,
+          host: w.host,
+          pid: w.pid,
+          slots: w.slots,
+          status: w.status,
+          version: w.version,
+          devices: w.devices,
+          startedAt: w.startedAt.toISOString(),
+          lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
+        }),
+      );
+    },
+  };
+}
