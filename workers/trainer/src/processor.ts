@@ -1,0 +1,28 @@
+import { type Job, UnrecoverableError } from "bullmq";
+import type { JobRegistry } from "./jobs/registry";
+import type { Logger } from "./logger";
+
+/**
+ * The BullMQ processor: looks the job's name up in the registry, validates its data with the job's schema,
+ * runs the handler. Unknown names and invalid data fail at once without retries (UnrecoverableError):
+ * trying again cannot help, and the failed job keeps the reason for whoever enqueued it.
+ */
+export function createProcessor(registry: JobRegistry, workerId: string, log: Logger) {
+  return async (job: Job): Promise<unknown> => {
+    const definition = registry.get(job.name);
+    if (!definition) {
+      const known = [...registry.keys()].join(", ");
+      log.warn(`dropping job ${job.id}: unknown job name "${job.name}" (this worker knows: ${known})`);
+      throw new UnrecoverableError(`unknown job name "${job.name}"; this worker knows: ${known}`);
+    }
+    const parsed = definition.schema.safeParse(job.data);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join(".") || "(data)"}: ${i.message}`)
+        .join("; ");
+      log.warn(`dropping job ${job.id} (${job.name}): invalid data: ${issues}`);
+      throw new UnrecoverableError(`invalid data for job "${job.name}": ${issues}`);
+    }
+    return definition.handler(parsed.data, { job, workerId, log });
+  };
+}
