@@ -1,0 +1,249 @@
+// `npm start`: the whole of bytelab on one machine, with one command.
+//
+//   embedded Postgres (or DATABASE_URL) + redis-server (or REDIS_URL) -> migrations -> web app + one trainer
+//   worker -> waits for GET /api/v1/health (db, redis ok, a worker alive) -> prints the URL.
+//
+// Ctrl-C / SIGTERM stop everything in reverse order (worker, web, redis, postgres). Every child runs in its
+// own process group, so the terminal's Ctrl-C reaches only this process, which decides the order.
+// Environment: see scripts/start/config.ts.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { generatePrismaClient } from "../packages/db/src/generate";
+import { type AppEnv, startWeb, startWorker } from "./start/apps";
+import { homePaths, loadStartConfig, type StartConfig } from "./start/config";
+import { redisServerAvailable, startPostgres, startRedis } from "./start/data-services";
+import { StartError } from "./start/errors";
+import { color, log, seconds } from "./start/log";
+import { handlePreviousRun, removePidfile, writePidfile } from "./start/pidfile";
+import { assertPortFree } from "./start/ports";
+import type { Service } from "./start/service";
+import { reportDeath, ServiceDiedError, Supervisor } from "./start/supervisor";
+import { probeUrl, publicUrl, waitForHealthy } from "./start/wait-ready";
+import { buildWeb, webBuildState } from "./start/web-build";
+import { redisInstallHint } from "./services/redis-server";
+
+class Interrupted extends Error {}
+
+/** Environment every child gets: no telemetry calls home (and none can, offline). */
+const CHILD_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  TURBO_TELEMETRY_DISABLED: "1",
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  CHECKPOINT_DISABLE: "1",
+};
+
+async function main(): Promise<number> {
+  const t0 = performance.now();
+  let config: StartConfig;
+  try {
+    config = loadStartConfig(process.env);
+  } catch (error) {
+    return reportStartError(error);
+  }
+
+  // Checked first, before anything is started or written.
+  if (!config.redisUrl && !redisServerAvailable(config.redisBinary)) {
+    console.error(redisInstallHint(config.redisBinary));
+    return 1;
+  }
+
+  const supervisor = new Supervisor();
+  const interrupt = new AbortController();
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupt.signal.aborted) {
+      firstSignalAt = Date.now();
+      console.log("");
+      log.info(`${signal}: shutting down (press Ctrl-C again to force)`);
+      interrupt.abort(new Interrupted(signal));
+      return;
+    }
+    // npm, tsx and the terminal may each deliver the same Ctrl-C: only a later one means "force".
+    if (Date.now() - firstSignalAt < 1_500) return;
+    log.warn("forced: killing every service now");
+    supervisor.killAll();
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+
+  const paths = homePaths(config.home);
+  try {
+    await run(config, paths, supervisor, interrupt.signal, t0);
+    // Running: wait for Ctrl-C or for a service to die.
+    await Promise.race([supervisor.died, aborted(interrupt.signal)]);
+    return 0; // not reached: both reject
+  } catch (error) {
+    const code = interrupt.signal.aborted && !(error instanceof ServiceDiedError) ? 0 : 1;
+    if (code !== 0) {
+      if (error instanceof ServiceDiedError) reportDeath(error);
+      else reportStartError(error);
+    }
+    const stopping = performance.now();
+    if (Object.keys(supervisor.pids()).length > 0) log.step("stopping services");
+    await supervisor.shutdown();
+    removePidfile(paths.pidfile);
+    if (code === 0) log.done("bytelab stopped", stopping);
+    return code;
+  }
+}
+
+async function run(
+  config: StartConfig,
+  paths: ReturnType<typeof homePaths>,
+  supervisor: Supervisor,
+  interrupt: AbortSignal,
+  t0: number,
+): Promise<void> {
+  const checkpoint = () => {
+    if (interrupt.aborted) throw interrupt.reason;
+    if (supervisor.death) throw supervisor.death;
+  };
+  mkdirSync(paths.logs, { recursive: true });
+  log.info(`${color.bold("bytelab")} starting ${color.dim(`(data: ${config.home})`)}`);
+
+  await handlePreviousRun(paths.pidfile, config.home);
+  if (!config.databaseUrl) await assertPortFree(config.pgPort, "embedded Postgres", "BYTELAB_PG_PORT");
+  if (!config.redisUrl) await assertPortFree(config.redisPort, "Redis", "BYTELAB_REDIS_PORT");
+  await assertPortFree(config.webPort, "web app", "PORT");
+
+  const track = (service: Service) => {
+    supervisor.add(service);
+    writePidfile(paths.pidfile, {
+      launcher: process.pid,
+      startedAt: new Date().toISOString(),
+      services: supervisor.pids(),
+    });
+  };
+
+  let t = performance.now();
+  const generated = generatePrismaClient({ log: (line) => log.step(line) });
+  if (generated.generated) log.done("Prisma client generated", t);
+
+  // The web build (first start, or sources changed) runs while the databases start.
+  const buildAbort = new AbortController();
+  interrupt.addEventListener("abort", () => buildAbort.abort());
+  const build = config.dev ? { fresh: true as const } : webBuildState(config.repoRoot);
+  const buildTask = (async () => {
+    if (build.fresh) return;
+    const started = performance.now();
+    log.step(`building the web app (${build.reason}); this takes a minute the first time`);
+    await buildWeb(config.repoRoot, CHILD_ENV, join(paths.logs, "build.log"), buildAbort.signal);
+    log.done("web app built", started);
+  })();
+
+  const dataTask = (async (): Promise<{ databaseUrl: string; redisUrl: string }> => {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const started = performance.now();
+      log.step(`starting embedded Postgres on port ${config.pgPort}`);
+      const pg = await startPostgres(paths.postgres, config.pgPort, join(paths.logs, "postgres.log"));
+      track(pg.service);
+      databaseUrl = pg.url;
+      log.done(`Postgres ready ${color.dim(`(pid ${pg.service.pid}, data ${paths.postgres})`)}`, started);
+    } else {
+      log.done("using Postgres at DATABASE_URL");
+    }
+    checkpoint();
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const started = performance.now();
+      const redis = await startRedis(
+        config.redisBinary,
+        paths.redis,
+        config.redisPort,
+        join(paths.logs, "redis.log"),
+      );
+      track(redis.service);
+      redisUrl = redis.url;
+      log.done(
+        `Redis ready on port ${config.redisPort} ${color.dim(`(pid ${redis.service.pid}, append-only file in ${paths.redis})`)}`,
+        started,
+      );
+    } else {
+      log.done("using Redis at REDIS_URL");
+    }
+    checkpoint();
+    const started = performance.now();
+    const { migrate } = await import("@bytelab/db");
+    const result = await migrate(databaseUrl).catch((error: unknown) => {
+      throw new StartError(
+        `database migration failed: ${error instanceof Error ? error.message : String(error)}`,
+        config.databaseUrl
+          ? "check that DATABASE_URL points at a reachable Postgres 16+ database"
+          : undefined,
+      );
+    });
+    log.done(
+      result.applied.length > 0
+        ? `database migrated (${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} applied)`
+        : "database schema up to date",
+      started,
+    );
+    return { databaseUrl, redisUrl };
+  })();
+  dataTask.catch(() => buildAbort.abort());
+
+  const [built, data] = await Promise.allSettled([buildTask, dataTask]);
+  checkpoint();
+  if (data.status === "rejected") throw data.reason;
+  if (built.status === "rejected") throw built.reason;
+
+  const appEnv: AppEnv = { ...data.value, base: CHILD_ENV };
+  t = performance.now();
+  log.step(`starting the web app${config.dev ? " (next dev)" : ""} and a trainer worker`);
+  track(
+    startWeb({
+      repoRoot: config.repoRoot,
+      port: config.webPort,
+      host: config.webHost,
+      dev: config.dev,
+      env: appEnv,
+      logFile: join(paths.logs, "web.log"),
+    }),
+  );
+  track(startWorker({ repoRoot: config.repoRoot, env: appEnv, logFile: join(paths.logs, "worker.log") }));
+
+  const ready = await waitForHealthy(
+    probeUrl(config.webHost, config.webPort),
+    config.readyTimeoutMs,
+    () => interrupt.aborted || supervisor.death !== null,
+  );
+  checkpoint();
+  if (!ready.ready) {
+    throw new StartError(
+      `bytelab did not become healthy within ${config.readyTimeoutMs / 1000} s: ${ready.lastProblem}`,
+      `see the logs in ${paths.logs}`,
+    );
+  }
+  log.done(`web app healthy, ${ready.health?.workers.alive} worker(s) alive`, t);
+  const url = publicUrl(config.webHost, config.webPort);
+  console.log("");
+  console.log(
+    `  ${color.bold("bytelab is running:")} open ${color.green(url)}   ${color.dim(`(ready in ${seconds(t0)})`)}`,
+  );
+  console.log(`  ${color.dim(`data: ${config.home}   logs: ${paths.logs}`)}`);
+  console.log(`  ${color.dim("Press Ctrl-C to stop.")}`);
+  console.log("");
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+function reportStartError(error: unknown): 1 {
+  if (error instanceof StartError) {
+    log.error(error.message);
+    if (error.hint) log.info(error.hint);
+  } else if (!(error instanceof Interrupted)) {
+    log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  return 1;
+}
+
+process.exit(await main());
