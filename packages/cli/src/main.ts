@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerGoldenCommands } from "./commands/golden";
+import { registerSampleCommands } from "./commands/sample";
+import { registerTrainCommands } from "./commands/train";
 
 /** Builds the `bytelab` program; each command group registers itself from its own file. */
 export function buildProgram(): Command {
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerGoldenCommands(program);
+  registerTrainCommands(program);
+  registerSampleCommands(program);
   return program;
 }
 

@@ -14,8 +14,9 @@ import { JsonlSink, METRICS_FILE, type MetricSink, Reporter } from "./metrics";
 import { type ModelFactory, zooFactory } from "./models";
 import { AdamW } from "./optim/adamw";
 import { clipByGlobalNorm } from "./optim/clip";
-import { buildParamSpecs, type ParamSpec, unusedLrMultiplierPrefixes } from "./optim/param-groups";
+import { buildParamSpecs, unusedLrMultiplierPrefixes } from "./optim/param-groups";
 import { learningRateAt, type ScheduleSpec } from "./optim/schedule";
+import { restoreWeights } from "./restore";
 import { SeededRng } from "./rng";
 import { gitCommit, hostName, type RunMeta, type RunStatus, type RunSummary, writeRunMeta } from "./run-meta";
 
@@ -374,34 +375,14 @@ function emptyWindow(): LogWindow {
   return { loss: 0, aux: 0, gradNorm: 0, steps: 0, trainSeconds: 0, bytes: 0 };
 }
 
-function restoreWeights(params: ParamSpec[], ckpt: LoadedCheckpoint): void {
-  const problems: string[] = [];
-  for (const p of params) {
-    const saved = ckpt.params.get(p.name);
-    if (!saved) problems.push(`${p.name} is missing`);
-    else if (saved.shape.join(",") !== p.variable.shape.join(","))
-      problems.push(`${p.name} has shape [${saved.shape}], the model needs [${p.variable.shape}]`);
-  }
-  const names = new Set(params.map((p) => p.name));
-  for (const n of ckpt.params.keys())
-    if (!names.has(n)) problems.push(`${n} is not a parameter of this model`);
-  if (problems.length)
-    throw new Error(`checkpoint ${ckpt.dir} does not fit the model:\n  ${problems.join("\n  ")}`);
-  for (const p of params) {
-    const saved = ckpt.params.get(p.name)!;
-    const t = tf.tensor(saved.values, saved.shape, "float32");
-    p.variable.assign(t);
-    t.dispose();
-  }
-}
-
 /**
  * Training FLOPs per byte for this step. H-Net's cost depends on how much its routers compress, so it is
- * computed from the measured compression of each stage (seqLen / chunkedLen) when telemetry is present.
+ * computed from the measured chunk fraction of each stage (chunks per position = chunkedLen / seqLen, the
+ * `compressionRatios` convention of ByteLM.flopsPerByte) when telemetry is present.
  */
 function trainingFlopsPerByte(model: ByteLM, seqLen: number, stages: StageTelemetry[] | undefined): number {
   if (!stages?.length) return model.flopsPerByte(seqLen).training;
-  const compressionRatios = stages.map((s) => (s.chunkedLen > 0 ? s.seqLen / s.chunkedLen : 1));
+  const compressionRatios = stages.map((s) => Math.min(1, Math.max(1 / s.seqLen, s.chunkedLen / s.seqLen)));
   return model.flopsPerByte(seqLen, { compressionRatios }).training;
 }
 
@@ -410,6 +391,7 @@ function stageMetrics(stages: StageTelemetry[] | undefined): Record<string, numb
   for (const s of stages ?? []) {
     out[`stage${s.stage}/boundary_fraction`] = s.boundaryFraction;
     out[`stage${s.stage}/ratio_loss`] = s.ratioLoss;
+    // positions per chunk (the paper's compression ratio, e.g. ~4-6 bytes per chunk at stage 0)
     out[`stage${s.stage}/compression`] = s.chunkedLen > 0 ? s.seqLen / s.chunkedLen : 1;
   }
   return out;

@@ -82,8 +82,9 @@ describe("train()", () => {
       expect(trainRecs[0]!.metrics[key], key).toEqual(expect.any(Number));
     const last = trainRecs.at(-1)!;
     expect(last.bytesSeen).toBe(30 * 4 * 2 * 32);
-    // bigram flopsPerByte.training = 3 * 2 * (16*16 + 16*256), compression 4 passed but unused by the bigram
-    expect(last.flops).toBeCloseTo(3 * 2 * (16 * 16 + 16 * 256) * last.bytesSeen, 0);
+    // bigram training FLOPs/byte = 3 * (2 (16*16 + 16*256) + 1000 * chunk fraction), fraction 8/32 measured
+    expect(last.flops).toBeCloseTo(3 * (2 * (16 * 16 + 16 * 256) + 1000 * 0.25) * last.bytesSeen, 0);
+    expect(last.metrics["stage0/compression"]).toBe(4);
     expect(last.metrics["train/loss"]!).toBeLessThan(trainRecs[0]!.metrics["train/loss"]! - 0.5);
     expect(last.metrics["train/bpb"]).toBeCloseTo(last.metrics["train/loss"]! / Math.LN2, 10);
 

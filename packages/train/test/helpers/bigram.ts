@@ -48,9 +48,10 @@ export function createBigram(opts: { dim?: number; seed?: number; auxWeight?: nu
     },
     trainableVariables: () => store.variables(),
     paramCount: () => store.paramCount(),
-    flopsPerByte: () => {
-      const forward = 2 * (dim * dim + dim * 256);
-      return { forward, training: 3 * forward, basis: "bigram: 2 x (D^2 + 256 D)" };
+    // A made-up H-Net-like term (1000 x chunk fraction of stage 0) so tests can see what the trainer passes.
+    flopsPerByte: (_seqLen: number, opts?: { compressionRatios?: number[] }) => {
+      const forward = 2 * (dim * dim + dim * 256) + 1000 * (opts?.compressionRatios?.[0] ?? 0);
+      return { forward, training: 3 * forward, basis: "bigram: 2 x (D^2 + 256 D) + 1000 x chunk fraction" };
     },
     dispose: () => store.dispose(),
   };
