@@ -8,8 +8,8 @@ import type { Architecture, TrainConfigInput } from "./config";
 export function defaultModelConfig(arch: Architecture, seqLen: number): Record<string, unknown> {
   switch (arch) {
     case "transformer":
-      // 4 layers of width 128 (~0.86M): the flat byte-level baseline.
-      return { d_model: 128, n_layers: 4, n_heads: 4, max_seq_len: seqLen };
+      // nanoGPT-style GPT, 4 layers of width 128, 4 heads, learned positions (~0.84M): the flat baseline.
+      return { n_layer: 4, n_head: 4, n_embd: 128, block_size: seqLen };
     case "hourglass":
       // 1 layer at byte level, 2 layers at 1/4 length, 1 layer back at byte level, plus the two attention
       // resampling layers (~0.72M).
