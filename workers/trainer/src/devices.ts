@@ -82,12 +82,15 @@ function expectedBackend(kind: "cpu" | "gpu", requested: string | undefined): st
   return resolvable("@tensorflow/tfjs-backend-wasm") ? "wasm" : "cpu";
 }
 
-/** What this worker trains on: the visible GPUs if any, else the CPU. */
-export function detectDevices(env: {
-  CUDA_VISIBLE_DEVICES?: string;
-  BYTELAB_BACKEND?: string;
-}): DetectedDevices {
-  const gpus = visibleGpus(queryNvidiaSmi(), env.CUDA_VISIBLE_DEVICES);
+/**
+ * What this worker trains on: the visible GPUs if any, else the CPU. `listGpus` is the host probe
+ * (nvidia-smi; null when there is no NVIDIA driver).
+ */
+export function detectDevices(
+  env: { CUDA_VISIBLE_DEVICES?: string; BYTELAB_BACKEND?: string },
+  listGpus: () => GpuInfo[] | null = queryNvidiaSmi,
+): DetectedDevices {
+  const gpus = visibleGpus(listGpus(), env.CUDA_VISIBLE_DEVICES);
   if (gpus.length > 0) {
     return {
       gpuCount: gpus.length,

@@ -23,7 +23,7 @@ export interface RunningTrainerWorker {
 /** Registers in Postgres, heartbeats, and consumes the train queue until `stop()`. */
 export async function startTrainerWorker(
   env: WorkerEnv,
-  opts: { registry?: JobRegistry; log?: Logger } = {},
+  opts: { registry?: JobRegistry; log?: Logger; queueName?: string } = {},
 ): Promise<RunningTrainerWorker> {
   const identity = workerIdentity(env.WORKER_ID);
   const log = opts.log ?? createLogger(identity.id);
@@ -48,7 +48,8 @@ export async function startTrainerWorker(
   // BullMQ needs maxRetriesPerRequest: null on the connection of a blocking worker.
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   connection.on("error", (error) => log.warn(`redis: ${error.message}`));
-  const worker = new Worker(TRAIN_QUEUE, createProcessor(opts.registry ?? trainerJobs, identity.id, log), {
+  const queueName = opts.queueName ?? TRAIN_QUEUE;
+  const worker = new Worker(queueName, createProcessor(opts.registry ?? trainerJobs, identity.id, log), {
     connection,
     concurrency: slots,
     autorun: true,
@@ -56,7 +57,7 @@ export async function startTrainerWorker(
   worker.on("failed", (job, error) => log.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`));
   worker.on("error", (error) => log.error(`worker: ${error.message}`));
   await worker.waitUntilReady();
-  log.info(`listening on queue "${TRAIN_QUEUE}"`);
+  log.info(`listening on queue "${queueName}"`);
 
   /** Queues this worker produces to (none yet: training will enqueue evaluation/ingestion follow-ups). */
   const queues: { close(): Promise<void> }[] = [];

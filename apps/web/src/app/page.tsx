@@ -1,6 +1,6 @@
-import { checkHealth } from "@/lib/health";
-import { liveHealthDeps } from "@/lib/health-deps";
-import type { Probe } from "@/lib/schemas/health";
+import { checkHealth } from "../lib/health";
+import { liveHealthDeps } from "../lib/health-deps";
+import type { Probe } from "../lib/schemas/health";
 
 // Live status on every request: never prerender at build time (there is no database then).
 export const dynamic = "force-dynamic";

@@ -13,15 +13,12 @@ const serverEnvSchema = z.object({
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
-let cached: ServerEnv | undefined;
-
 /**
- * The server's environment, validated on first use (not at import: `next build` imports route
+ * The server's environment, validated when a request needs it (not at import: `next build` imports route
  * modules without a database). A bad value answers 503 with the variable named and how to fix it.
  */
-export function serverEnv(): ServerEnv {
-  if (cached) return cached;
-  const parsed = serverEnvSchema.safeParse(process.env);
+export function serverEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const parsed = serverEnvSchema.safeParse(env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({
       path: i.path.map(String).join("."),
@@ -33,6 +30,5 @@ export function serverEnv(): ServerEnv {
       details,
     );
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }

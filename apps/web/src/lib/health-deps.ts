@@ -3,7 +3,7 @@ import packageJson from "../../package.json";
 import { serverEnv } from "./env";
 import type { HealthDeps } from "./health";
 import type { HealthWorker } from "./schemas/health";
-import { getRedis } from "./redis";
+import { pingRedis } from "./redis";
 
 /** The real dependencies of the health check: Prisma for Postgres, ioredis for Redis. */
 export function liveHealthDeps(): HealthDeps {
@@ -12,10 +12,7 @@ export function liveHealthDeps(): HealthDeps {
     pingDb: async () => {
       await getPrisma(serverEnv().DATABASE_URL).$queryRaw`select 1`;
     },
-    pingRedis: async () => {
-      const answer = await getRedis().ping();
-      if (answer !== "PONG") throw new Error(`unexpected PING answer: ${answer}`);
-    },
+    pingRedis: () => pingRedis(),
     listAliveWorkers: async () => {
       const env = serverEnv();
       const workers = await listWorkers(getPrisma(env.DATABASE_URL), {

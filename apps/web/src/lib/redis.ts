@@ -1,23 +1,48 @@
 import { Redis } from "ioredis";
 import { serverEnv } from "./env";
 
-const globalForRedis = globalThis as unknown as { bytelabRedis?: Redis };
+// One connection per URL and server process, kept on globalThis so `next dev` reloads reuse it.
+const globalForRedis = globalThis as unknown as { bytelabRedis?: Map<string, Redis> };
+globalForRedis.bytelabRedis ??= new Map();
+const connections: Map<string, Redis> = globalForRedis.bytelabRedis;
+/** The last connection error per connection: "max retries reached" alone would not say what is wrong. */
+const lastErrors = new WeakMap<Redis, Error>();
 
 /**
- * One ioredis connection per server process (kept on globalThis so `next dev` reloads reuse it).
- * Fails fast instead of queueing forever: the API answers 503 while Redis is down.
+ * The ioredis connection for REDIS_URL. Gives up on a command after one retry instead of queueing it while Redis is down,
+ * so the health probe reports an outage within its timeout; it reconnects in the background.
  */
-export function getRedis(): Redis {
-  if (globalForRedis.bytelabRedis) return globalForRedis.bytelabRedis;
-  const redis = new Redis(serverEnv().REDIS_URL, {
-    connectTimeout: 2_000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    lazyConnect: false,
-  });
-  redis.on("error", () => {
+export function getRedis(url = serverEnv().REDIS_URL): Redis {
+  let redis = connections.get(url);
+  if (!redis) {
+    redis = new Redis(url, {
+      connectTimeout: 2_000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
     // Reported by the health probe; without a listener ioredis prints every reconnect attempt.
-  });
-  globalForRedis.bytelabRedis = redis;
+    const connection = redis;
+    connection.on("error", (error: Error) => lastErrors.set(connection, error));
+    connection.on("ready", () => lastErrors.delete(connection));
+    connections.set(url, redis);
+  }
   return redis;
+}
+
+/** PING; on failure the error names the cause (e.g. `connect ECONNREFUSED 127.0.0.1:6379`). */
+export async function pingRedis(redis: Redis = getRedis()): Promise<void> {
+  try {
+    const answer = await redis.ping();
+    if (answer !== "PONG") throw new Error(`unexpected PING answer: ${answer}`);
+  } catch (error) {
+    const cause = lastErrors.get(redis);
+    throw cause ? new Error(cause.message || cause.name) : error;
+  }
+}
+
+/** Closes every connection (tests, graceful shutdown). */
+export async function closeRedisConnections(): Promise<void> {
+  const all = [...connections.values()];
+  connections.clear();
+  await Promise.all(all.map((r) => r.quit().catch(() => r.disconnect())));
 }

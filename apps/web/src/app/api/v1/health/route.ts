@@ -1,6 +1,6 @@
-import { withErrors } from "@/lib/errors";
-import { checkHealth } from "@/lib/health";
-import { liveHealthDeps } from "@/lib/health-deps";
+import { withErrors } from "../../../../lib/errors";
+import { checkHealth } from "../../../../lib/health";
+import { liveHealthDeps } from "../../../../lib/health-deps";
 
 export const dynamic = "force-dynamic";
 
