@@ -5,6 +5,7 @@
  *   await resumeTraining({ from: outDir });                    // continues from checkpoints/latest
  *   const { model } = await loadModelFromCheckpoint(outDir);   // for sampling / evaluation
  */
+export { type ByteBatch, batchTensors, byteBatch } from "./batch";
 export { chunkBoundaryDepths, hasChunkBoundaries, renderWithBoundaries } from "./boundaries";
 export * from "./checkpoint";
 export * from "./config";
@@ -14,6 +15,7 @@ export { defaultModelConfig, hnetStageLrMultipliers, smallDefaults } from "./def
 export { type DivergenceBounds, DivergenceGuard, type DivergenceVerdict } from "./divergence";
 export { type EvalResult, evaluateBpb } from "./evaluate";
 export { type GenerateOptions, generate, sampleByte } from "./generate";
+export { computeGradients, type GradientResult } from "./grads";
 export * from "./metrics";
 export { type ModelFactory, zooFactory } from "./models";
 export { AdamW, type AdamWHyper, type AdamWState } from "./optim/adamw";

@@ -18,7 +18,15 @@ import { buildParamSpecs, unusedLrMultiplierPrefixes } from "./optim/param-group
 import { learningRateAt, type ScheduleSpec } from "./optim/schedule";
 import { restoreWeights } from "./restore";
 import { SeededRng } from "./rng";
-import { gitCommit, hostName, type RunMeta, type RunStatus, type RunSummary, writeRunMeta } from "./run-meta";
+import {
+  gitCommit,
+  hostName,
+  type RunMeta,
+  type RunStatus,
+  type RunSummary,
+  readRunMeta,
+  writeRunMeta,
+} from "./run-meta";
 
 export type TrainEvent =
   | {
@@ -145,6 +153,7 @@ async function runLoop(
     const guard = new DivergenceGuard(config.divergence, warm, state.lossHistory);
     const perStep = bytesPerStep(config);
     const now = new Date().toISOString();
+    const previous = resumed ? readRunMeta(runDir) : undefined;
     const meta: RunMeta = {
       architecture: config.architecture,
       config: resolved as unknown as Record<string, unknown>,
@@ -166,9 +175,9 @@ async function runLoop(
         unigramBitsPerByte: data.unigramBitsPerByte,
       },
       totalSteps: total,
-      startedAt: now,
+      startedAt: previous?.startedAt ?? now,
       updatedAt: now,
-      resumes: resumed ? [{ fromStep: state.step, at: now }] : [],
+      resumes: [...(previous?.resumes ?? []), ...(resumed ? [{ fromStep: state.step, at: now }] : [])],
     };
     writeRunMeta(runDir, meta);
     emit({
