@@ -107,12 +107,13 @@ export function checkCombination(
       break;
     }
     case "transformer": {
-      const max = model.max_seq_len;
-      if (typeof max === "number" && seqLen > max)
+      // Only learned positions bind the length (rotary and "none" accept any).
+      const max = model.block_size;
+      if (model.positions === "learned" && typeof max === "number" && seqLen > max)
         report.errors.push({
-          path: ["model", "max_seq_len"],
-          issue: `seqLen ${seqLen} exceeds the transformer's max_seq_len ${max}`,
-          fix: `set model.max_seq_len >= ${seqLen}, or lower seqLen`,
+          path: ["model", "block_size"],
+          issue: `seqLen ${seqLen} exceeds the transformer's block_size ${max} (rows of its learned position table)`,
+          fix: `set model.block_size >= ${seqLen}, use positions "rotary", or lower seqLen`,
         });
       break;
     }

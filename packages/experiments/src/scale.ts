@@ -37,7 +37,7 @@ const asNumbers = (v: unknown): number[] | undefined =>
  * attention head the same width (width grows by adding heads) so the architecture's divisibility rules
  * still hold. Returns the scaled config and notes on anything it could not scale.
  *
- *   transformer: n_heads x width (d_model = n_heads x head width), n_layers x depth
+ *   transformer: n_head x width (n_embd = n_head x head width), n_layer x depth
  *   hourglass:   dim x width (multiple of 8), heads x width, every layer count of the nested depth x depth
  *   megabyte:    every stage's dim x width (multiple of 8), heads x width, every stage's depth x depth
  *   hnet:        per level: num_heads x width (d_model = heads x head width), d_intermediate x width,
@@ -53,17 +53,18 @@ export function scaleModel(
   const { width, depth } = scale;
   switch (architecture) {
     case "transformer": {
-      const d = asNumber(out.d_model);
-      const heads = asNumber(out.n_heads);
+      // nanoGPT names (n_embd, n_head, n_layer) as @bytelab/models' transformer schema uses them.
+      const d = asNumber(out.n_embd);
+      const heads = asNumber(out.n_head);
       if (d !== undefined && heads !== undefined && d % heads === 0) {
         const h = scaleHeads(heads, width);
-        out.n_heads = h;
-        out.d_model = h * (d / heads);
-      } else if (d !== undefined) out.d_model = scaleWidth(d, width);
-      else notes.push("transformer config has no d_model: width not scaled");
-      const layers = asNumber(out.n_layers);
-      if (layers !== undefined) out.n_layers = scaleLayers(layers, depth);
-      else notes.push("transformer config has no n_layers: depth not scaled");
+        out.n_head = h;
+        out.n_embd = h * (d / heads);
+      } else if (d !== undefined) out.n_embd = scaleWidth(d, width);
+      else notes.push("transformer config has no n_embd: width not scaled");
+      const layers = asNumber(out.n_layer);
+      if (layers !== undefined) out.n_layer = scaleLayers(layers, depth);
+      else notes.push("transformer config has no n_layer: depth not scaled");
       break;
     }
     case "hourglass": {
