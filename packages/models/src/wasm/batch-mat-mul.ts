@@ -5,9 +5,8 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
-  Transpose,
 } from "@tensorflow/tfjs";
-import { stockKernelFunc } from "./stock";
+import { transposeBatched } from "./transpose-2d";
 import { asWasmBackend, registerView, releaseView, sizeOf, tensorData, type WasmBackend } from "./heap";
 
 /**
@@ -15,8 +14,7 @@ import { asWasmBackend, registerView, releaseView, sizeOf, tensorData, type Wasm
  *
  * The stock kernel uses XNNPACK only for [1,M,K] x [1,K,N] without transposes; everything else (every
  * backward matmul, every attention matmul) falls to a scalar triple loop at ~1.5 GFLOP/s. Here each product
- * becomes plain row-major GEMMs: operands that are stored transposed are transposed once with the wasm
- * Transpose kernel, and each batch slice is handed to the stock fast path through tensor ids registered on
+ * becomes plain row-major GEMMs: operands that are stored transposed are transposed once (transpose-2d.ts), and each batch slice is handed to the stock fast path through tensor ids registered on
  * sub-ranges of the heap (no copies). When the right operand is shared across the batch (a weight), the
  * batch folds into the rows and runs as one GEMM.
  *
@@ -28,22 +26,17 @@ import { asWasmBackend, registerView, releaseView, sizeOf, tensorData, type Wasm
  * XNNPACK packs the right operand per call (cost K*N), which is counted too.
  */
 
-type Transposer = (x: TensorInfo, perm: number[], backend: unknown) => TensorInfo;
-
-let stockTranspose: Transposer | null = null;
-function transposer(): Transposer {
-  if (!stockTranspose) {
-    const kernelFunc = stockKernelFunc(Transpose);
-    stockTranspose = (x, perm, backend) =>
-      kernelFunc({ inputs: { x }, attrs: { perm }, backend: backend as never }) as TensorInfo;
-  }
-  return stockTranspose;
-}
-
 /** [batch, R, C] -> [batch, C, R] as a new tensor (caller disposes). */
 function transposeLastTwo(backend: WasmBackend, t: TensorInfo, batch: number, rows: number, cols: number) {
-  const view: TensorInfo = { dataId: t.dataId, shape: [batch, rows, cols], dtype: t.dtype };
-  return transposer()(view, [0, 2, 1], backend);
+  const out = backend.makeOutput([batch, cols, rows], "float32");
+  // Views after makeOutput: an allocation can grow (and detach) the heap. Offsets can exceed 2^31 (the heap
+  // grows to 4 GiB), so shift unsigned.
+  const heap = backend.wasm.HEAPF32;
+  const from = tensorData(backend, t).memoryOffset >>> 2;
+  const to = tensorData(backend, out).memoryOffset >>> 2;
+  const n = batch * rows * cols;
+  transposeBatched(heap.subarray(from, from + n), heap.subarray(to, to + n), batch, rows, cols);
+  return out;
 }
 
 /** For every output batch index, the flat batch index into an operand whose batch shape broadcasts to `outBatch`. */
@@ -111,7 +104,7 @@ function gemmBatches(
   const rows = p * folds;
   const slots = shapeSlots(backend);
   const heap = backend.wasm.HEAP32;
-  heap.set([1, rows, k, 1, k, q], slots >> 2);
+  heap.set([1, rows, k, 1, k, q], slots >>> 2);
   for (let c = 0; c < calls; c++) {
     const xId = registerView(backend, xOffset + mapX[c]! * p * k * 4, rows * k);
     const yId = registerView(backend, yOffset + mapY[c]! * k * q * 4, k * q);
@@ -146,6 +139,9 @@ export function planMatMul(
     (transposeA ? 0 : m * k * batchA) +
     m * n * batchOut +
     k * m * batchOut;
+  const forced = process.env.BYTELAB_MATMUL_LAYOUT;
+  if (forced === "direct") return { layout: "direct", traffic: direct };
+  if (forced === "swapped") return { layout: "swapped", traffic: swapped };
   return direct <= swapped ? { layout: "direct", traffic: direct } : { layout: "swapped", traffic: swapped };
 }
 
