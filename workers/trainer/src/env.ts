@@ -19,7 +19,7 @@ export const WorkerEnvSchema = z.object({
   WORKER_ID: z.string().trim().min(1).max(200).optional(),
   /** How often the worker writes its heartbeat; the dashboard calls it dead after a few missed ones. */
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100, "WORKER_HEARTBEAT_MS must be >= 100").default(5_000),
-  /** Seconds a graceful shutdown waits for the running jobs before giving up on them. */
+  /** Milliseconds a graceful shutdown waits for the running jobs before closing without them. */
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
   /** GPUs this worker may use (CUDA convention: "0,1"; "" or "-1" for none). */
   CUDA_VISIBLE_DEVICES: z.string().optional(),
@@ -35,9 +35,19 @@ export class WorkerEnvError extends Error {
   }
 }
 
+/**
+ * An empty value means "use the default" (docker-compose passes `WORKER_SLOTS: ${WORKER_SLOTS:-}`), except
+ * for CUDA_VISIBLE_DEVICES, where "" means "no GPU".
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== "" || key === "CUDA_VISIBLE_DEVICES"),
+  );
+}
+
 /** Parses the environment; the error lists every bad variable by name with the fix. */
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = WorkerEnvSchema.safeParse(env);
+  const parsed = WorkerEnvSchema.safeParse(withoutEmpty(env));
   if (parsed.success) return parsed.data;
   throw new WorkerEnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
 }

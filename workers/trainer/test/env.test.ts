@@ -10,6 +10,13 @@ describe("worker env", () => {
     expect(env.WORKER_SLOTS).toBeUndefined();
   });
 
+  it("treats an empty value as unset, except CUDA_VISIBLE_DEVICES where it means no GPU", () => {
+    const env = loadWorkerEnv({ ...good, WORKER_SLOTS: "", WORKER_ID: "", CUDA_VISIBLE_DEVICES: "" });
+    expect(env.WORKER_SLOTS).toBeUndefined();
+    expect(env.WORKER_ID).toBeUndefined();
+    expect(env.CUDA_VISIBLE_DEVICES).toBe("");
+  });
+
   it("names every bad variable with its fix", () => {
     let error: unknown;
     try {
