@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type BackendInfo, type ByteLM, initBackend, type StageTelemetry } from "@bytelab/models";
+import { type BackendInfo, type ByteLM, initBackend } from "@bytelab/models";
 import * as tf from "@tensorflow/tfjs";
 import { byteBatch } from "./batch";
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import { bytesPerStep, parseTrainConfig, type TrainConfig, totalSteps, warmupSteps } from "./config";
 import { configHash } from "./config-hash";
-import { openTrainingData, type TrainingData } from "./data";
+import { openTrainingData } from "./data";
 import { DivergenceGuard } from "./divergence";
 import { type EvalResult, evaluateBpb } from "./evaluate";
 import { computeGradients } from "./grads";
@@ -17,7 +17,9 @@ import { clipByGlobalNorm } from "./optim/clip";
 import { buildParamSpecs, unusedLrMultiplierPrefixes } from "./optim/param-groups";
 import { learningRateAt, type ScheduleSpec } from "./optim/schedule";
 import { restoreWeights } from "./restore";
+import { evaluateRobustness } from "./robustness";
 import { SeededRng } from "./rng";
+import { stageMetrics, trainingFlopsPerByte } from "./telemetry";
 import {
   gitCommit,
   hostName,
@@ -125,6 +127,7 @@ async function runLoop(
   const reporter = new Reporter([new JsonlSink(join(runDir, METRICS_FILE)), ...(opts.sinks ?? [])]);
   const params = buildParamSpecs(model.trainableVariables(), config.optimizer);
   const optimizer = new AdamW(params, config.optimizer);
+  let written: RunMeta | undefined;
   try {
     const resolved = resolvedConfig(config, model);
     const hash = configHash(resolved);
@@ -180,6 +183,7 @@ async function runLoop(
       resumes: [...(previous?.resumes ?? []), ...(resumed ? [{ fromStep: state.step, at: now }] : [])],
     };
     writeRunMeta(runDir, meta);
+    written = meta;
     emit({
       type: "start",
       runDir,
@@ -364,6 +368,18 @@ async function runLoop(
       summary,
     });
     return { status, ...(message ? { message } : {}), runDir, step: state.step, summary };
+  } catch (error) {
+    // A crash (not a divergence) still leaves a truthful run.json; the latest checkpoint stays resumable.
+    if (written) {
+      const at = new Date().toISOString();
+      writeRunMeta(runDir, {
+        ...written,
+        status: "FAILED",
+        message: (error as Error).message,
+        updatedAt: at,
+      });
+    }
+    throw error;
   } finally {
     await reporter.close();
     optimizer.dispose();
@@ -382,55 +398,4 @@ interface LogWindow {
 
 function emptyWindow(): LogWindow {
   return { loss: 0, aux: 0, gradNorm: 0, steps: 0, trainSeconds: 0, bytes: 0 };
-}
-
-/**
- * Training FLOPs per byte for this step. H-Net's cost depends on how much its routers compress, so it is
- * computed from the measured chunk fraction of each stage (chunks per position = chunkedLen / seqLen, the
- * `compressionRatios` convention of ByteLM.flopsPerByte) when telemetry is present.
- */
-function trainingFlopsPerByte(model: ByteLM, seqLen: number, stages: StageTelemetry[] | undefined): number {
-  if (!stages?.length) return model.flopsPerByte(seqLen).training;
-  const compressionRatios = stages.map((s) => Math.min(1, Math.max(1 / s.seqLen, s.chunkedLen / s.seqLen)));
-  return model.flopsPerByte(seqLen, { compressionRatios }).training;
-}
-
-function stageMetrics(stages: StageTelemetry[] | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of stages ?? []) {
-    out[`stage${s.stage}/boundary_fraction`] = s.boundaryFraction;
-    out[`stage${s.stage}/ratio_loss`] = s.ratioLoss;
-    // positions per chunk (the paper's compression ratio, e.g. ~4-6 bytes per chunk at stage 0)
-    out[`stage${s.stage}/compression`] = s.chunkedLen > 0 ? s.seqLen / s.chunkedLen : 1;
-  }
-  return out;
-}
-
-/** Validation bpb on clean and noisy copies of the same validation text (first `robustness.windows` windows). */
-async function evaluateRobustness(
-  model: ByteLM,
-  data: TrainingData,
-  config: TrainConfig,
-  rng: SeededRng,
-  reporter: Reporter,
-  at: { step: number; bytesSeen: number; flops: number; wallTime: number },
-): Promise<Record<string, number>> {
-  const { rates, kinds, windows } = config.eval.robustness;
-  if (rates.length === 0 || kinds.length === 0) return {};
-  const out: Record<string, number> = {
-    clean: evaluateBpb(model, data.validation(windows, config.eval.batchSize)).bpb,
-  };
-  const seed = rng.int(2 ** 31);
-  for (const kind of kinds)
-    for (const rate of rates)
-      out[`${kind}@${rate}`] = evaluateBpb(
-        model,
-        data.noisyValidation(windows, config.eval.batchSize, { [kind]: rate }, seed),
-      ).bpb;
-  await reporter.report(
-    "robustness",
-    at,
-    Object.fromEntries(Object.entries(out).map(([k, v]) => [`robust/${k}/bpb`, v])),
-  );
-  return out;
 }

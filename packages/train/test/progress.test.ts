@@ -13,7 +13,7 @@ const start: TrainEvent = {
   startStep: 0,
   totalSteps: 20,
   paramCount: 812_000,
-  backend: { name: "wasm", tfBackend: "wasm", notes: [] },
+  backend: { name: "wasm", tfBackend: "wasm", notes: [], reason: "test" },
   bytesPerStep: 1024,
   warnings: ["prefix x matches nothing"],
 };

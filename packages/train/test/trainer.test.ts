@@ -152,6 +152,7 @@ describe("train()", () => {
     expect(readdirSync(root).some((d) => d.startsWith(".tmp-step-000000010"))).toBe(true);
     const ckpt = loadCheckpoint(dir);
     expect(ckpt.meta.step).toBe(5);
+    expect(readRunMeta(dir)).toMatchObject({ status: "FAILED", message: "simulated crash mid-save" });
 
     const resumed = await resumeTraining({ from: dir, createModel: bigram });
     expect(resumed.status).toBe("COMPLETED");
