@@ -39,3 +39,4 @@ export {
 } from "./submit";
 export { parseSweepRecord, type SweepRecord, sweepRecordSchema, sweepRunIds } from "./sweep-record";
 export { type OpenTrainQueueOptions, openTrainQueue, type TrainQueue } from "./train-queue";
+export { decideEarlyStop, recordEarlyStop } from "./early-stop";
