@@ -7,3 +7,5 @@ export { type Initializer, ParamStore } from "./params";
 export * from "./hourglass";
 export * from "./megabyte";
 export * from "./hnet";
+export * from "./transformer";
+export * from "./zoo";

@@ -139,9 +139,6 @@ export function planMatMul(
     (transposeA ? 0 : m * k * batchA) +
     m * n * batchOut +
     k * m * batchOut;
-  const forced = process.env.BYTELAB_MATMUL_LAYOUT;
-  if (forced === "direct") return { layout: "direct", traffic: direct };
-  if (forced === "swapped") return { layout: "swapped", traffic: swapped };
   return direct <= swapped ? { layout: "direct", traffic: direct } : { layout: "swapped", traffic: swapped };
 }
 

@@ -1,0 +1,61 @@
+import type { z } from "zod";
+import { createHNet, hnetConfigSchema } from "./hnet";
+import { createHourglass, hourglassConfigSchema } from "./hourglass";
+import { createMegabyte, megabyteConfigSchema } from "./megabyte";
+import type { Architecture, ByteLM } from "./model";
+import { createTransformer, transformerConfigSchema } from "./transformer";
+
+/**
+ * The model zoo: one entry per architecture with its config schema (the single source of truth for the
+ * config's fields, defaults and validation) and its constructor. Training, the CLI and the API build
+ * models only through here.
+ */
+interface ZooEntry {
+  schema: z.ZodType;
+  create(config: never, seed: number): ByteLM;
+}
+
+const ZOO = {
+  transformer: { schema: transformerConfigSchema, create: createTransformer },
+  hourglass: { schema: hourglassConfigSchema, create: createHourglass },
+  megabyte: { schema: megabyteConfigSchema, create: createMegabyte },
+  hnet: { schema: hnetConfigSchema, create: createHNet },
+} satisfies Record<Architecture, ZooEntry>;
+
+export const ARCHITECTURES = Object.keys(ZOO) as Architecture[];
+
+/** The config each architecture accepts (z.input: every field optional; z.output: defaults filled in). */
+export type ArchitectureConfigInput<A extends Architecture> = z.input<(typeof ZOO)[A]["schema"]>;
+export type ArchitectureConfig<A extends Architecture> = z.output<(typeof ZOO)[A]["schema"]>;
+
+function entry(architecture: string): ZooEntry {
+  const found = (ZOO as Record<string, ZooEntry>)[architecture];
+  if (!found) {
+    throw new Error(`unknown architecture "${architecture}"; choose one of: ${ARCHITECTURES.join(", ")}`);
+  }
+  return found;
+}
+
+/** The zod schema of an architecture's config. */
+export function architectureConfigSchema<A extends Architecture>(architecture: A): (typeof ZOO)[A]["schema"] {
+  return entry(architecture).schema as (typeof ZOO)[A]["schema"];
+}
+
+/**
+ * Validates `config` against the architecture's schema and builds the model with weights from `seed`.
+ * Errors name the architecture and every offending field.
+ */
+export function createModel<A extends Architecture>(
+  architecture: A,
+  config: ArchitectureConfigInput<A> | Record<string, unknown> = {},
+  seed = 0,
+): ByteLM {
+  const { schema, create } = entry(architecture);
+  const parsed = schema.safeParse(config ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`invalid ${architecture} config:\n${issues.join("\n")}`);
+  }
+  // The constructor gets the caller's input (it fills defaults itself); parsing here only reports errors early.
+  return create((config ?? {}) as never, seed);
+}
