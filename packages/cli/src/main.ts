@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerGoldenCommands } from "./commands/golden";
+import { registerReportCommand } from "./commands/report";
 import { registerSampleCommands } from "./commands/sample";
 import { registerTrainCommands } from "./commands/train";
 
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerGoldenCommands(program);
+  registerReportCommand(program);
   registerTrainCommands(program);
   registerSampleCommands(program);
   return program;

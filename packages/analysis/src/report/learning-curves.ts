@@ -37,6 +37,7 @@ export function buildLearningCurves(
           (run, i): LearningCurveRun => ({
             runId: run.id,
             runName: run.name,
+            group: run.configHash ?? run.id,
             status: run.status,
             train: trainDown[i]!,
             heldOut: heldOutDown[i]!,

@@ -107,6 +107,8 @@ export interface SeedSection {
 export interface LearningCurveRun {
   runId: string;
   runName: string;
+  /** Runs with the same config (hash) share it, so seeds of one setting get one colour. */
+  group: string;
   status: ReportRunStatus;
   /** Downsampled training curve against training FLOPs. */
   train: Array<{ x: number; y: number }>;

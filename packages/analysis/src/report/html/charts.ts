@@ -112,7 +112,7 @@ export function scalingChart(report: SweepReport): ChartSpec | null {
   return {
     id: "scaling",
     title: `Scaling: final ${s.metric} vs training compute`,
-    subtitle: `L(C) = E + A·C^−α fitted per architecture; shaded region beyond the largest run is extrapolation`,
+    subtitle: `L(C) = E + A·C^(−α) fitted per architecture; the shaded region beyond the largest run is extrapolation`,
     width: WIDTH,
     plotHeight: 380,
     xLabel: "training compute (FLOPs, log scale)",
@@ -161,9 +161,12 @@ export function learningCurveCharts(
     const lines: ChartLine[] = [];
     const markers: ChartMarker[] = [];
     const legend: LegendEntry[] = [];
-    runs.forEach((r, i) => {
-      const color = runColor(i);
-      if (r.train.length === 0 && r.heldOut.length === 0) return;
+    // One colour per config: the seeds of a setting share it and one legend entry.
+    const groups = [...new Set(runs.map((r) => r.group))];
+    const colorOf = (r: (typeof runs)[number]) => runColor(groups.indexOf(r.group));
+    for (const r of runs) {
+      const color = colorOf(r);
+      if (r.train.length === 0 && r.heldOut.length === 0) continue;
       lines.push({
         color,
         points: r.train,
@@ -181,12 +184,15 @@ export function learningCurveCharts(
           size: 3.2,
           title: `${r.runName}: ${lc.heldOutMetric} ${fixed(p.y)} at ${sci(p.x)} FLOPs`,
         });
-      legend.push({
-        color,
-        kind: "line",
-        label: r.status === "COMPLETED" ? r.runName : `${r.runName} (${r.status.toLowerCase()})`,
-      });
-    });
+    }
+    for (const group of groups) {
+      const members = runs.filter((r) => r.group === group && (r.train.length > 0 || r.heldOut.length > 0));
+      if (members.length === 0) continue;
+      const names = members.map((r) =>
+        r.status === "COMPLETED" ? r.runName : `${r.runName} (${r.status.toLowerCase()})`,
+      );
+      legend.push({ color: colorOf(members[0]!), kind: "line", label: names.join(", ") });
+    }
     legend.push({ color: GREY, kind: "line", label: lc.trainMetric });
     legend.push({ color: GREY, kind: "dot", label: lc.heldOutMetric });
     return {

@@ -58,7 +58,7 @@ export function scalingSection(report: SweepReport, chart: SafeHtml | null): Saf
     const pred = fit.band[fit.band.length - 1];
     const leftOut = a.points.filter((p) => !p.used);
     return html`<tr>
-<td>${swatch(colors.get(a.architecture)!)}${a.architecture}</td>
+<td class="nowrap">${swatch(colors.get(a.architecture)!)}${a.architecture}</td>
 <td class="n">${withInterval(fit.params.E, iv?.E, (v) => fixed(v))}</td>
 <td class="n">${withInterval(fit.params.A, iv?.A, (v) => sci(v))}</td>
 <td class="n">${withInterval(fit.params.alpha, iv?.alpha, (v) => fixed(v))}</td>

@@ -24,6 +24,7 @@ nav a{color:var(--accent);margin-right:14px;text-decoration:none}
 .tablewrap table{margin:0}
 td.fitcol{min-width:200px;overflow-wrap:anywhere}
 td.wrap{white-space:normal}
+td.nowrap{white-space:nowrap}
 tr.error-row td{padding-top:0;border-top:none}
 tr.has-error td{border-bottom:none}
 table{border-collapse:collapse;background:#fff;border:1px solid var(--line);border-radius:8px;margin:8px 0;font-size:13px;width:100%}
