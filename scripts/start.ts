@@ -15,6 +15,7 @@ import { redisServerAvailable, startPostgres, startRedis } from "./start/data-se
 import { StartError } from "./start/errors";
 import { color, log, seconds } from "./start/log";
 import { handlePreviousRun, removePidfile, writePidfile } from "./start/pidfile";
+import { removeStackFile, stackFilePath, writeStackFile } from "./start/stack-file";
 import { assertPortFree } from "./start/ports";
 import type { Service } from "./start/service";
 import { reportDeath, ServiceDiedError, Supervisor } from "./start/supervisor";
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
     if (Object.keys(supervisor.pids()).length > 0) log.step("stopping services");
     await supervisor.shutdown();
     removePidfile(paths.pidfile);
+    removeStackFile(stackFilePath(config.home));
     if (code === 0) log.done("bytelab stopped", stopping);
     return code;
   }
@@ -192,6 +194,14 @@ async function run(
   if (built.status === "rejected") throw built.reason;
 
   const appEnv: AppEnv = { ...data.value, base: CHILD_ENV };
+  // From here on `bytelab sweep ...` (and any CLI command) finds this stack without DATABASE_URL/REDIS_URL.
+  writeStackFile(stackFilePath(config.home), {
+    format: "bytelab.stack/1",
+    launcher: process.pid,
+    startedAt: new Date().toISOString(),
+    ...data.value,
+    webUrl: publicUrl(config.webHost, config.webPort),
+  });
   t = performance.now();
   log.step(`starting the web app${config.dev ? " (next dev)" : ""} and a trainer worker`);
   track(
@@ -204,10 +214,16 @@ async function run(
       logFile: join(paths.logs, "web.log"),
     }),
   );
-  track(startWorker({ repoRoot: config.repoRoot, env: appEnv, logFile: join(paths.logs, "worker.log") }));
+  const worker = startWorker({
+    repoRoot: config.repoRoot,
+    env: appEnv,
+    logFile: join(paths.logs, "worker.log"),
+  });
+  track(worker);
 
   const ready = await waitForHealthy(
     probeUrl(config.webHost, config.webPort),
+    worker.pid,
     config.readyTimeoutMs,
     () => interrupt.aborted || supervisor.death !== null,
   );

@@ -11,7 +11,13 @@ export interface AppEnv {
   base: NodeJS.ProcessEnv;
 }
 
-const echo = (name: string) => (line: string) => console.log(`${color.dim(`[${name}]`)} ${line}`);
+/** Cursor and screen control (not colours) that `next dev` writes for an interactive terminal. */
+const CONTROL_SEQUENCES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-ln-z]`, "g");
+
+const echo = (name: string) => (line: string) => {
+  const text = line.replace(CONTROL_SEQUENCES, "");
+  if (text.trim() !== "") console.log(`${color.dim(`[${name}]`)} ${text}`);
+};
 
 /** The Next.js app: `next start` on the production build, or `next dev` when `dev`. */
 export function startWeb(opts: {

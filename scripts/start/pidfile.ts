@@ -42,6 +42,21 @@ export function removePidfile(path: string): void {
   rmSync(path, { force: true });
 }
 
+/**
+ * Gone, or a zombie: a leftover's parent died, so the process was re-parented to PID 1, which may reap it
+ * only later (in containers, PID 1 is often not a real init).
+ */
+function processGone(pid: number): boolean {
+  if (!pidAlive(pid)) return true;
+  try {
+    return execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" })
+      .trim()
+      .startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
 function commandOf(pid: number): string | null {
   try {
     return execFileSync("ps", ["-o", "command=", "-p", String(pid)], { encoding: "utf8" }).trim() || null;
@@ -73,10 +88,12 @@ export async function handlePreviousRun(path: string, home: string): Promise<voi
     return command !== null && marker?.test(command) === true;
   });
   for (const [name, pid] of leftovers.reverse()) {
+    const started = performance.now();
     log.warn(`stopping ${name} (pid ${pid}) left over from a previous run that did not shut down`);
     signalGroup(pid, name === "postgres" ? "SIGINT" : "SIGTERM");
-    if (!(await waitUntil(() => !pidAlive(pid), 15_000, 100))) signalGroup(pid, "SIGKILL");
-    await waitUntil(() => !pidAlive(pid), 5_000, 100);
+    if (!(await waitUntil(() => processGone(pid), 15_000, 100))) signalGroup(pid, "SIGKILL");
+    await waitUntil(() => processGone(pid), 5_000, 100);
+    log.done(`stopped the old ${name}`, started);
   }
   removePidfile(path);
 }

@@ -5,7 +5,7 @@ const HealthReplySchema = z.object({
   status: z.string(),
   db: z.object({ ok: z.boolean(), error: z.string().optional() }),
   redis: z.object({ ok: z.boolean(), error: z.string().optional() }),
-  workers: z.object({ alive: z.number() }),
+  workers: z.object({ alive: z.number(), list: z.array(z.object({ pid: z.number() })) }),
 });
 export type HealthReply = z.infer<typeof HealthReplySchema>;
 
@@ -16,9 +16,13 @@ export interface ReadyResult {
   ready: boolean;
 }
 
-/** Polls the health endpoint until db and redis are ok and at least one worker is alive, or time runs out. */
+/**
+ * Polls the health endpoint until db and redis are ok and the worker we started (by pid: a row left by an
+ * earlier run may still look alive) has registered, or time runs out.
+ */
 export async function waitForHealthy(
   healthUrl: string,
+  workerPid: number,
   timeoutMs: number,
   cancelled: () => boolean,
 ): Promise<ReadyResult> {
@@ -35,8 +39,9 @@ export async function waitForHealthy(
         health = parsed.data;
         if (!health.db.ok) lastProblem = `database: ${health.db.error ?? "not ok"}`;
         else if (!health.redis.ok) lastProblem = `redis: ${health.redis.error ?? "not ok"}`;
-        else if (health.workers.alive < 1) lastProblem = "no trainer worker has registered yet";
-        else return { health, lastProblem: "", ready: true };
+        else if (!health.workers.list.some((w) => w.pid === workerPid)) {
+          lastProblem = `the trainer worker (pid ${workerPid}) has not registered yet`;
+        } else return { health, lastProblem: "", ready: true };
       }
     } catch (error) {
       lastProblem = `the web app did not answer: ${error instanceof Error ? error.message : String(error)}`;

@@ -42,20 +42,52 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Newest modification time among everything the web build reads: the app, workspace sources, lockfile. */
+/** The workspace packages the web app depends on, directly or through each other (their folders). */
+export function webWorkspacePackages(repoRoot: string): string[] {
+  const packagesDir = join(repoRoot, "packages");
+  const byName = new Map<string, string>();
+  for (const dir of existsSync(packagesDir) ? readdirSync(packagesDir) : []) {
+    const manifest = join(packagesDir, dir, "package.json");
+    if (existsSync(manifest)) byName.set(readManifest(manifest).name ?? dir, join(packagesDir, dir));
+  }
+  const found = new Set<string>();
+  const visit = (manifest: string) => {
+    const m = readManifest(manifest);
+    for (const dep of Object.keys({ ...m.dependencies, ...m.devDependencies })) {
+      const dir = byName.get(dep);
+      if (dir && !found.has(dir)) {
+        found.add(dir);
+        visit(join(dir, "package.json"));
+      }
+    }
+  };
+  visit(join(webDir(repoRoot), "package.json"));
+  return [...found].sort();
+}
+
+interface Manifest {
+  name?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function readManifest(path: string): Manifest {
+  return JSON.parse(readFileSync(path, "utf8")) as Manifest;
+}
+
+/**
+ * Newest modification time among everything the web build reads: the app, the workspace packages it
+ * depends on (sources and manifests), the root manifests and lockfile, and the Prisma schema.
+ */
 export function newestBuildInput(repoRoot: string): number {
   let newest = newestMtime(webDir(repoRoot));
-  for (const file of ["package.json", "package-lock.json", "tsconfig.json"]) {
+  for (const file of ["package.json", "package-lock.json", "tsconfig.json", "prisma/schema.prisma"]) {
     const path = join(repoRoot, file);
     if (existsSync(path)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
-  const packages = join(repoRoot, "packages");
-  for (const pkg of existsSync(packages) ? readdirSync(packages) : []) {
-    for (const part of ["src", "package.json"]) {
-      const path = join(packages, pkg, part);
-      if (existsSync(path))
-        newest = Math.max(newest, statSync(path).isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-    }
+  for (const pkg of webWorkspacePackages(repoRoot)) {
+    newest = Math.max(newest, statSync(join(pkg, "package.json")).mtimeMs);
+    if (existsSync(join(pkg, "src"))) newest = Math.max(newest, newestMtime(join(pkg, "src")));
   }
   return newest;
 }
@@ -103,6 +135,11 @@ export async function buildWeb(
   if (code !== 0) {
     throw new StartError(`next build failed (exit code ${code}):\n${output.text()}`, `full log: ${logFile}`);
   }
+  writeBuildStamp(repoRoot, newestInputMs);
+}
+
+/** Records that .next holds a build of the inputs as of `newestInputMs`. */
+export function writeBuildStamp(repoRoot: string, newestInputMs: number): void {
   writeFileSync(
     join(webDir(repoRoot), ".next", STAMP),
     `${JSON.stringify({ newestInputMs, nextVersion: nextVersion(repoRoot) })}\n`,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,10 +83,17 @@ export function readPidfile(home: string): Pidfile | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Pidfile) : null;
 }
 
+/** Running (not gone, and not a zombie waiting for PID 1 to reap it). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" })
+      .trim()
+      .startsWith("Z");
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/services/free-port";
 import {
   alive,
@@ -90,6 +90,19 @@ beforeAll(async () => {
   ports = { web: await freePort(), pg: await freePort(), redis: await freePort() };
 });
 
+// A test that failed half-way leaves its start running: stop it so the next test starts from scratch.
+afterEach(async () => {
+  if (!current) return;
+  const run = current;
+  current = undefined;
+  pressCtrlC(run);
+  const stopped = await Promise.race([
+    run.exited.then(() => true),
+    new Promise((r) => setTimeout(() => r(false), 30_000)),
+  ]);
+  if (!stopped) killEverything(run, lastPidfile);
+});
+
 afterAll(() => {
   killEverything(current, lastPidfile);
   rmSync(home, { recursive: true, force: true });
@@ -139,6 +152,13 @@ describe("npm start", () => {
     expect(body.workers.list.map((w) => w.pid)).toContain(pidfile.services.worker);
     firstWorkerId = body.workers.list.find((w) => w.pid === pidfile.services.worker)!.id;
 
+    // A second `npm start` on the same data refuses while this one runs.
+    const second = runStart(startEnv({ PORT: String(ports.web + 1) }));
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(
+      `bytelab is already running with this data folder (${home}), pid ${pidfile.launcher}`,
+    );
+
     // Something to find again after the restart, in each store.
     const redis = new Redis(`redis://127.0.0.1:${ports.redis}`);
     await redis.set("start-test:marker", "survives restarts");
@@ -172,6 +192,23 @@ describe("npm start", () => {
     redis.disconnect();
 
     await stopAndExpectCleanExit(run, pidfile);
+  });
+
+  it("after the launcher was killed with SIGKILL, the next start stops its leftovers and starts cleanly", async () => {
+    const { run, pidfile } = await startAndWaitReady();
+    process.kill(pidfile.launcher, "SIGKILL");
+    await run.exited;
+    const orphans = Object.values(pidfile.services).filter(alive);
+    expect(orphans.length, "Postgres at least outlives a SIGKILLed launcher").toBeGreaterThan(0);
+
+    const next = await startAndWaitReady();
+    expect(next.run.output()).toMatch(/left over from a previous run/);
+    for (const pid of Object.values(pidfile.services)) expect(alive(pid), `old pid ${pid}`).toBe(false);
+    const { body } = await getHealth();
+    const pids = body.workers.list.map((w) => w.pid);
+    expect(pids).toContain(next.pidfile.services.worker);
+    expect(pids, "the old worker stopped gracefully (marked STOPPED)").not.toContain(pidfile.services.worker);
+    await stopAndExpectCleanExit(next.run, next.pidfile);
   });
 
   it("when a service dies, stops the rest and exits non-zero with that service's last lines", async () => {

@@ -6,6 +6,10 @@ import { startTrainerWorker } from "./worker";
 
 const log = createLogger("trainer");
 
+// If whoever reads our output goes away (a launcher killed with SIGKILL), a log line must not crash the
+// worker before it has handed back its jobs and marked itself stopped.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
 async function main(): Promise<void> {
   let env: ReturnType<typeof loadWorkerEnv>;
   try {
