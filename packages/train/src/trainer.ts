@@ -74,6 +74,12 @@ interface CommonOptions {
   createModel?: ModelFactory;
   /** Forwarded to saveCheckpoint (tests simulate crashes with it). */
   beforeCheckpointCommit?: (tempDir: string) => void;
+  /**
+   * Awaited between optimizer steps (not after the last one). The loop is otherwise synchronous between
+   * metric records, so a host that receives stop requests as events (the worker's training child, over IPC)
+   * yields here to let them in before `signal` is checked.
+   */
+  afterStep?: (step: number) => void | Promise<void>;
 }
 
 export interface StartOptions extends CommonOptions {
@@ -330,6 +336,7 @@ async function runLoop(
         message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
         break;
       }
+      await opts.afterStep?.(state.step);
     }
 
     let test: EvalResult | null = null;
