@@ -111,13 +111,10 @@ async function run(
   if (!config.redisUrl) await assertPortFree(config.redisPort, "Redis", "BYTELAB_REDIS_PORT");
   await assertPortFree(config.webPort, "web app", "PORT");
 
+  const startedAt = new Date().toISOString();
   const track = (service: Service) => {
     supervisor.add(service);
-    writePidfile(paths.pidfile, {
-      launcher: process.pid,
-      startedAt: new Date().toISOString(),
-      services: supervisor.pids(),
-    });
+    writePidfile(paths.pidfile, { launcher: process.pid, startedAt, services: supervisor.pids() });
   };
 
   let t = performance.now();
@@ -146,7 +143,7 @@ async function run(
       databaseUrl = pg.url;
       log.done(`Postgres ready ${color.dim(`(pid ${pg.service.pid}, data ${paths.postgres})`)}`, started);
     } else {
-      log.done("using Postgres at DATABASE_URL");
+      log.done(`using Postgres at DATABASE_URL ${color.dim(`(${withoutPassword(databaseUrl)})`)}`);
     }
     checkpoint();
     let redisUrl = config.redisUrl;
@@ -165,7 +162,7 @@ async function run(
         started,
       );
     } else {
-      log.done("using Redis at REDIS_URL");
+      log.done(`using Redis at REDIS_URL ${color.dim(`(${withoutPassword(redisUrl)})`)}`);
     }
     checkpoint();
     const started = performance.now();
@@ -243,6 +240,16 @@ async function run(
   console.log(`  ${color.dim(`data: ${config.home}   logs: ${paths.logs}`)}`);
   console.log(`  ${color.dim("Press Ctrl-C to stop.")}`);
   console.log("");
+}
+
+/** host:port/database of a connection URL, for a progress line (never the password). */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`;
+  } catch {
+    return "unparseable URL";
+  }
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
