@@ -1,4 +1,4 @@
-import type { ByteLM } from "@bytelab/models";
+import { type ByteLM, createModel } from "@bytelab/models";
 import type { Architecture } from "./config";
 
 export type ModelFactory = (
@@ -7,12 +7,6 @@ export type ModelFactory = (
   seed: number,
 ) => ByteLM;
 
-/** The zoo's `createModel` from @bytelab/models. */
-export async function zooFactory(): Promise<ModelFactory> {
-  const models = (await import("@bytelab/models")) as unknown as { createModel?: ModelFactory };
-  if (typeof models.createModel !== "function")
-    throw new Error(
-      "@bytelab/models exports no createModel (the model zoo is not available in this checkout)",
-    );
-  return models.createModel;
-}
+/** The zoo's `createModel` (validates the config against the architecture's schema, then builds). */
+export const zooFactory: ModelFactory = (architecture, config, seed) =>
+  createModel(architecture, config, seed);

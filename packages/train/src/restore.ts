@@ -34,7 +34,7 @@ export async function loadModelFromCheckpoint(
 ): Promise<{ model: ByteLM; config: TrainConfig; checkpoint: LoadedCheckpoint }> {
   const checkpoint = loadCheckpoint(path);
   const config = parseTrainConfig(checkpoint.meta.config, `config in ${checkpoint.dir}/meta.json`);
-  const factory = createModel ?? (await zooFactory());
+  const factory = createModel ?? zooFactory;
   const model = factory(config.architecture, config.model, config.seed);
   try {
     restoreWeights(buildParamSpecs(model.trainableVariables(), config.optimizer), checkpoint);

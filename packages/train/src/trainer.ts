@@ -126,7 +126,7 @@ async function runLoop(
 ): Promise<TrainResult> {
   mkdirSync(runDir, { recursive: true });
   const backend = await initBackend();
-  const createModel = opts.createModel ?? (await zooFactory());
+  const createModel = opts.createModel ?? zooFactory;
   const data = await openTrainingData(config, resumed?.meta.samplerState);
   const model = createModel(config.architecture, config.model, config.seed);
   const emit = opts.onEvent ?? (() => {});
