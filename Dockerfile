@@ -27,7 +27,9 @@ COPY --from=manifests /manifests/ ./
 # No install scripts: nothing bytelab needs has one that matters (esbuild, sharp and msgpackr use their
 # prebuilt optional packages), and some (Prisma engines, embedded Postgres) would download or unpack
 # things the images do not use.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# `npm install` rather than `npm ci`: the lock file lacks vite's Windows-only optional dependency
+# napi-windows-process-start-time (unavailable where the lock was made), which `npm ci` treats as out of sync.
+RUN npm install --ignore-scripts --no-audit --no-fund
 
 FROM deps AS source
 COPY . .
