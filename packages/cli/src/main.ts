@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerGoldenCommands } from "./commands/golden";
 import { registerReportCommand } from "./commands/report";
 import { registerSampleCommands } from "./commands/sample";
+import { registerSweepCommands } from "./commands/sweep";
 import { registerTrainCommands } from "./commands/train";
 
 /** Builds the `bytelab` program; each command group registers itself from its own file. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerTrainCommands(program);
   registerSampleCommands(program);
+  registerSweepCommands(program);
   return program;
 }
 
