@@ -1,3 +1,4 @@
+import { QUEUE_NAMES } from "@bytelab/queue";
 import { z } from "zod";
 
 /** The trainer worker's environment: every variable, its default, and why. */
@@ -19,12 +20,57 @@ export const WorkerEnvSchema = z.object({
   WORKER_ID: z.string().trim().min(1).max(200).optional(),
   /** How often the worker writes its heartbeat; the dashboard calls it dead after a few missed ones. */
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100, "WORKER_HEARTBEAT_MS must be >= 100").default(5_000),
-  /** Milliseconds a graceful shutdown waits for the running jobs before closing without them. */
+  /**
+   * Milliseconds a graceful shutdown waits for the running jobs to checkpoint and hand back; after that the
+   * training children are killed and their jobs come back through stalled-job recovery.
+   */
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
   /** GPUs this worker may use (CUDA convention: "0,1"; "" or "-1" for none). */
   CUDA_VISIBLE_DEVICES: z.string().optional(),
-  /** TF.js backend to report (and, later, to train with). */
+  /** TF.js backend the training children use (inherited by them); default: the best available. */
   BYTELAB_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  /**
+   * Root of bytelab's local state; run folders (checkpoints, metrics.jsonl, the metrics spill file) live in
+   * BYTELAB_HOME/runs/<runId>. With several machines this must be shared storage (NFS, a mounted volume):
+   * a run handed back or lost resumes from its last checkpoint only where that folder is visible.
+   * Default: <project root>/.bytelab (the Docker image sets /data).
+   */
+  BYTELAB_HOME: z.string().trim().min(1).optional(),
+  /** Queue to consume (default bytelab-train); tests and separate fleets use their own. */
+  WORKER_QUEUE: z.string().trim().min(1).max(200).default(QUEUE_NAMES.train),
+  /**
+   * BullMQ lock of an active job, renewed every half of it by the worker process (training runs in a child,
+   * so renewal never waits for a training step). A worker that dies loses its jobs after this long.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000, "WORKER_LOCK_DURATION_MS must be >= 1000").default(30_000),
+  /** How often workers look for jobs whose lock expired (a lost worker) and put them back in the queue. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(500, "WORKER_STALLED_INTERVAL_MS must be >= 500")
+    .default(30_000),
+  /**
+   * A job may be recovered from lost workers this many times before it fails. Losing a worker (SIGKILL,
+   * OOM killer on the worker, a machine gone) is not a failure of the run's code and does not use one of
+   * the job's attempts; this only bounds a job that keeps killing its workers.
+   */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(5),
+  /** How often the worker polls the cancel keys of its runs (pub/sub delivers sooner; polling catches misses). */
+  WORKER_CANCEL_POLL_MS: z.coerce.number().int().min(100, "WORKER_CANCEL_POLL_MS must be >= 100").default(2_000),
+  /** Metric points are written to Postgres at least this often... */
+  WORKER_METRICS_FLUSH_MS: z.coerce.number().int().min(10).default(1_000),
+  /** ...or as soon as this many points are waiting. */
+  WORKER_METRICS_BATCH: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * How long the end of a run waits for an unreachable Postgres (final metrics, status) before giving the
+   * job back to BullMQ; meanwhile metrics wait in the run folder's spill file.
+   */
+  WORKER_DB_WAIT_MS: z.coerce.number().int().min(0).default(600_000),
+  /**
+   * How often the worker re-adds missing jobs of QUEUED runs (requeueOrphans: a submission whose Redis
+   * write failed, a Redis that lost data); 0 turns it off.
+   */
+  WORKER_REQUEUE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

@@ -8,7 +8,7 @@ import type { Logger } from "./logger";
  * trying again cannot help, and the failed job keeps the reason for whoever enqueued it.
  */
 export function createProcessor(registry: JobRegistry, workerId: string, log: Logger) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const definition = registry.get(job.name);
     if (!definition) {
       const known = [...registry.keys()].join(", ");
@@ -23,6 +23,6 @@ export function createProcessor(registry: JobRegistry, workerId: string, log: Lo
       log.warn(`dropping job ${job.id} (${job.name}): invalid data: ${issues}`);
       throw new UnrecoverableError(`invalid data for job "${job.name}": ${issues}`);
     }
-    return definition.handler(parsed.data, { job, workerId, log });
+    return definition.handler(parsed.data, { job, token, workerId, log });
   };
 }

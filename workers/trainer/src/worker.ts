@@ -1,22 +1,34 @@
-import { getPrisma, markWorkerStopped, registerWorker } from "@bytelab/db/runtime";
+import { getPool, getPrisma, markWorkerStopped, registerWorker } from "@bytelab/db/runtime";
+import { JOB_NAMES, openTrainQueue, QUEUE_NAMES, requeueOrphans } from "@bytelab/queue";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { CancelWatcher } from "./cancel-watch";
+import { ChildPool } from "./child/pool";
 import { defaultSlots, detectDevices } from "./devices";
 import type { WorkerEnv } from "./env";
 import { startHeartbeat } from "./heartbeat";
 import { workerIdentity, workerVersion } from "./identity";
-import { trainerJobs } from "./jobs";
-import type { JobRegistry } from "./jobs/registry";
+import { pingJob } from "./jobs/ping";
+import { createJobRegistry, type JobDefinition, type JobRegistry } from "./jobs/registry";
+import { createTrainJob } from "./jobs/train";
+import type { TrainServices } from "./jobs/train-services";
 import { createLogger, type Logger } from "./logger";
 import { createProcessor } from "./processor";
+import { resolveHome } from "./runs/run-folder";
+import { failStalledOutRun, STALLED_OUT_REASON } from "./runs/stalled-out";
 
-/** The queue training jobs arrive on. */
-export const TRAIN_QUEUE = "bytelab-train";
+/** The queue training jobs arrive on (QUEUE_NAMES.train; WORKER_QUEUE overrides it). */
+export const TRAIN_QUEUE = QUEUE_NAMES.train;
 
 export interface RunningTrainerWorker {
   id: string;
   slots: number;
-  /** Graceful stop: BullMQ worker, then queues, then Redis, then the registry row (STOPPED). */
+  /**
+   * Graceful stop: take no new jobs; ask every training child to checkpoint and hand its run back
+   * (RUNNING -> QUEUED, job back to wait); then close the BullMQ worker, queues and Redis, and mark the
+   * worker STOPPED. Children still busy after WORKER_SHUTDOWN_TIMEOUT_MS are killed (their jobs come back
+   * through stalled-job recovery).
+   */
   stop(): Promise<void>;
 }
 
@@ -34,9 +46,8 @@ export async function startTrainerWorker(
     await registerWorker(prisma, { ...identity, devices: detected.devices, slots, version: workerVersion() });
   };
   await register();
-  log.info(
-    `registered (pid ${identity.pid}, ${slots} slot${slots === 1 ? "" : "s"}, ${detected.devices.map((d) => d.name).join(", ")})`,
-  );
+  const device = detected.devices.map((d) => d.name).join(", ");
+  log.info(`registered (pid ${identity.pid}, ${slots} slot${slots === 1 ? "" : "s"}, ${device})`);
   const heartbeat = startHeartbeat({
     prisma,
     workerId: identity.id,
@@ -45,38 +56,91 @@ export async function startTrainerWorker(
     log,
   });
 
+  const queueName = opts.queueName ?? env.WORKER_QUEUE;
+  const cancels = await CancelWatcher.start(env.REDIS_URL, env.WORKER_CANCEL_POLL_MS, log);
+  const children = new ChildPool(log);
+  const services: TrainServices = {
+    workerId: identity.id,
+    prisma,
+    metricsTarget: getPool(env.DATABASE_URL),
+    home: resolveHome(env.BYTELAB_HOME),
+    device,
+    children,
+    cancels,
+    sessions: new Map(),
+    draining: false,
+    env,
+    log,
+  };
+  const registry =
+    opts.registry ?? createJobRegistry([pingJob as JobDefinition, createTrainJob(services) as JobDefinition]);
+
   // BullMQ needs maxRetriesPerRequest: null on the connection of a blocking worker.
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   connection.on("error", (error) => log.warn(`redis: ${error.message}`));
-  const queueName = opts.queueName ?? TRAIN_QUEUE;
-  const worker = new Worker(queueName, createProcessor(opts.registry ?? trainerJobs, identity.id, log), {
+  const worker = new Worker(queueName, createProcessor(registry, identity.id, log), {
     connection,
     concurrency: slots,
     autorun: true,
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
   });
-  worker.on("failed", (job, error) => log.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`));
+  worker.on("failed", (job, error) => {
+    log.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`);
+    if (job?.name === JOB_NAMES.train && error.message === STALLED_OUT_REASON && job.id)
+      void failStalledOutRun(prisma, job.id, env.WORKER_MAX_STALLED_COUNT).catch((e: unknown) =>
+        log.error(`run ${job.id}: could not mark it FAILED: ${(e as Error).message}`),
+      );
+  });
   worker.on("error", (error) => log.error(`worker: ${error.message}`));
+  // Our lock is gone (Redis lost it, or we were frozen past it): another worker may own the job now.
+  worker.on("lockRenewalFailed", (jobIds: string[]) => {
+    for (const id of jobIds) services.sessions.get(id)?.requestStop("lock-lost");
+  });
   await worker.waitUntilReady();
   log.info(`listening on queue "${queueName}"`);
 
-  /** Queues this worker produces to (none yet: training will enqueue evaluation/ingestion follow-ups). */
+  /** Queues this worker produces to: the reconciler's handle on the train queue. */
   const queues: { close(): Promise<void> }[] = [];
+  let reconciler: NodeJS.Timeout | undefined;
+  if (env.WORKER_REQUEUE_INTERVAL_MS > 0) {
+    const trainQueue = openTrainQueue({ redisUrl: env.REDIS_URL, name: queueName });
+    queues.push(trainQueue);
+    reconciler = setInterval(() => {
+      requeueOrphans(prisma, trainQueue, { olderThanMs: env.WORKER_REQUEUE_INTERVAL_MS })
+        .then((r) => {
+          const n = r.added.length + r.replaced.length;
+          if (n > 0) log.info(`re-added the missing jobs of ${n} QUEUED run(s)`);
+        })
+        .catch(() => {}); // Postgres or Redis away: the next tick tries again
+    }, env.WORKER_REQUEUE_INTERVAL_MS);
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      log.info("shutting down: finishing running jobs");
-      await heartbeat.stop();
-      const closed = worker.close();
-      const timedOut = await Promise.race([
-        closed.then(() => false),
-        new Promise<boolean>((r) => setTimeout(() => r(true), env.WORKER_SHUTDOWN_TIMEOUT_MS).unref()),
-      ]);
-      if (timedOut) {
-        log.warn(`jobs still running after ${env.WORKER_SHUTDOWN_TIMEOUT_MS} ms; closing without them`);
-        await worker.close(true);
+      const running = services.sessions.size;
+      log.info(`shutting down${running ? `: handing back ${running} running job(s)` : ""}`);
+      clearInterval(reconciler);
+      services.draining = true;
+      const closed = worker.close(); // takes no new job from here on; resolves when the processors return
+      for (const session of services.sessions.values()) session.requestStop("shutdown");
+      const within = (ms: number) =>
+        Promise.race([
+          closed.then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+        ]);
+      if (!(await within(env.WORKER_SHUTDOWN_TIMEOUT_MS))) {
+        log.warn(`jobs still running after ${env.WORKER_SHUTDOWN_TIMEOUT_MS} ms; killing their training processes`);
+        for (const child of children.busy()) child.kill();
+        if (!(await within(5_000))) await worker.close(true);
       }
+      await children.close();
+      await cancels.close();
       await Promise.all(queues.map((q) => q.close()));
       await connection.quit().catch(() => connection.disconnect());
+      await heartbeat.stop();
       await markWorkerStopped(prisma, identity.id).catch((error: unknown) =>
         log.warn(`could not mark the worker stopped: ${error instanceof Error ? error.message : error}`),
       );

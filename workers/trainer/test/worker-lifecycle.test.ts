@@ -6,6 +6,7 @@ import { disconnectPrisma, getPrisma, listWorkers } from "@bytelab/db/runtime";
 import { Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { loadWorkerEnv } from "../src/env";
 import type { Logger } from "../src/logger";
 import { startTrainerWorker } from "../src/worker";
 
@@ -28,15 +29,15 @@ describe("trainer worker lifecycle", () => {
   it("registers, heartbeats, serves the queue, and marks itself STOPPED on stop()", async () => {
     const queueName = `lifecycle-${randomBytes(4).toString("hex")}`;
     const running = await startTrainerWorker(
-      {
+      loadWorkerEnv({
         DATABASE_URL: db.url,
         REDIS_URL: inject("redisUrl"),
         WORKER_ID: "lifecycle-worker",
-        WORKER_SLOTS: 2,
-        WORKER_HEARTBEAT_MS: 100,
-        WORKER_SHUTDOWN_TIMEOUT_MS: 5_000,
+        WORKER_SLOTS: "2",
+        WORKER_HEARTBEAT_MS: "100",
+        WORKER_SHUTDOWN_TIMEOUT_MS: "5000",
         CUDA_VISIBLE_DEVICES: "-1",
-      },
+      }),
       { log: quiet, queueName },
     );
     const prisma = getPrisma(db.url);

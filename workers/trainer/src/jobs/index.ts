@@ -1,5 +1,8 @@
 import { pingJob } from "./ping";
 import { createJobRegistry, type JobDefinition } from "./registry";
 
-/** Every job this worker knows. Add new kinds here (the training job comes next). */
+/**
+ * The jobs that need nothing from a running worker. The `train` job (jobs/train.ts) needs the worker's
+ * connections and training children, so startTrainerWorker adds it to these with createTrainJob(services).
+ */
 export const trainerJobs = createJobRegistry([pingJob as JobDefinition]);

@@ -7,8 +7,8 @@ export const PingJobSchema = z.object({
 });
 
 /**
- * Placeholder until the training job lands: proves the path queue -> worker -> result end to end
- * (enqueue `ping`, wait for the job's return value).
+ * Proves the path queue -> worker -> result end to end without training anything (enqueue `ping`, wait for
+ * the job's return value): for health checks and tests.
  */
 export const pingJob = defineJob({
   name: "ping",

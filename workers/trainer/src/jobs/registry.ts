@@ -4,6 +4,8 @@ import type { Logger } from "../logger";
 
 export interface JobContext {
   job: Job;
+  /** The worker's lock token for this job (moveToWait / moveToDelayed need it). */
+  token?: string;
   workerId: string;
   log: Logger;
 }

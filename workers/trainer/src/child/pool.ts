@@ -1,0 +1,59 @@
+import type { Logger } from "../logger";
+import { TrainingChild } from "./training-child";
+
+/**
+ * Training children of one worker, at most one per slot: a job takes an idle child (or forks one) and gives
+ * it back when its run ended cleanly. A child whose run failed or was killed is not reused (its TF.js state
+ * is suspect); the next job forks a fresh one.
+ */
+export class ChildPool {
+  private readonly idle: TrainingChild[] = [];
+  private readonly all = new Set<TrainingChild>();
+  private closed = false;
+
+  constructor(
+    private readonly log: Logger,
+    /** Children are replaced after this many runs (bounds any slow leak in a long-lived process). */
+    private readonly maxRunsPerChild = 200,
+  ) {}
+
+  async acquire(): Promise<TrainingChild> {
+    if (this.closed) throw new Error("the worker is shutting down; no new training processes");
+    for (let child = this.idle.pop(); child; child = this.idle.pop()) {
+      if (child.alive) return child;
+      this.all.delete(child);
+    }
+    const child = await TrainingChild.spawn(this.log);
+    this.all.add(child);
+    if (this.closed) {
+      await this.discard(child);
+      throw new Error("the worker is shutting down; no new training processes");
+    }
+    return child;
+  }
+
+  /** Returns `child` after a run; `reusable` = the run ended with a result (not an exception or a kill). */
+  async release(child: TrainingChild, reusable: boolean): Promise<void> {
+    if (reusable && !this.closed && child.alive && child.runs < this.maxRunsPerChild) {
+      this.idle.push(child);
+      return;
+    }
+    await this.discard(child);
+  }
+
+  /** Children currently training (for a forced shutdown). */
+  busy(): TrainingChild[] {
+    return [...this.all].filter((c) => c.busy);
+  }
+
+  /** Stops taking jobs; ends idle children (busy ones end with their jobs or are killed by the caller). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.idle.splice(0).map((c) => this.discard(c)));
+  }
+
+  private async discard(child: TrainingChild): Promise<void> {
+    this.all.delete(child);
+    await child.dispose();
+  }
+}

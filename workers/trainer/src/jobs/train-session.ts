@@ -1,0 +1,179 @@
+import type { TrainJobPayload } from "@bytelab/queue";
+import type { ChildOutcome } from "../child/training-child";
+import type { StartedMessage, StopReason } from "../child/protocol";
+import { EarlyStopWatch, type StopDecision } from "../early-stop";
+import { DbMetricSink } from "../metrics/db-sink";
+import { SpillFile } from "../metrics/spill-file";
+import { syncCheckpointArtifacts } from "../runs/artifacts";
+import { withDbRetry } from "../runs/db-retry";
+import type { TrainServices } from "./train-services";
+
+export interface SessionResult {
+  /** How training ended; `not-started` when a stop came before the child got the run. */
+  outcome: ChildOutcome | { kind: "not-started" };
+  /** Why we asked the child to stop (null: it ended by itself). */
+  stopReason: StopReason | null;
+  /** The ASHA decision that stopped the run, if one did. */
+  earlyStop: StopDecision | null;
+  /** Every metric record is in Postgres (false: some wait in the spill file). */
+  metricsInDb: boolean;
+  /** The child's last output lines (for a failure report). */
+  logTail: string[];
+  started: StartedMessage | null;
+}
+
+/**
+ * One attempt at training a run in a training child: streams its metric records into Postgres (DbMetricSink),
+ * records its metadata and checkpoints, watches for cancellation and ASHA rungs, and stops the child on
+ * request (cancel, early stop, worker shutdown, lost lock). It decides nothing about the run's status:
+ * the train job does that from the result.
+ */
+export class TrainingSession {
+  private reason: StopReason | null = null;
+  private stopChild: ((reason: StopReason) => void) | null = null;
+
+  constructor(
+    private readonly s: TrainServices,
+    private readonly payload: TrainJobPayload,
+    private readonly runDir: string,
+  ) {}
+
+  get stopReason(): StopReason | null {
+    return this.reason;
+  }
+
+  /** Checkpoint and stop at the next step boundary (the first reason given wins). */
+  requestStop(reason: StopReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.stopChild?.(reason);
+  }
+
+  async run(opts: { resume: boolean; initialFlops: number; attempt: number }): Promise<SessionResult> {
+    const { s, payload, runDir } = this;
+    const runId = payload.runId;
+    const unwatch = s.cancels.watch(runId, () => this.requestStop("cancel"));
+    const notStarted = (): SessionResult => ({
+      outcome: { kind: "not-started" },
+      stopReason: this.reason,
+      earlyStop: null,
+      metricsInDb: true,
+      logTail: [],
+      started: null,
+    });
+    try {
+      if (s.draining) this.requestStop("shutdown");
+      if (await s.cancels.isCancelled(runId).catch(() => null)) this.requestStop("cancel");
+      if (this.reason) return notStarted();
+      const child = await s.children.acquire();
+      if (this.reason) {
+        await s.children.release(child, true);
+        return notStarted();
+      }
+      this.stopChild = (reason) => child.stop(reason);
+
+      const dbWait = { waitMs: s.env.WORKER_DB_WAIT_MS, log: s.log };
+      const early = payload.earlyStopping
+        ? new EarlyStopWatch({
+            prisma: s.prisma,
+            runId,
+            config: payload.earlyStopping,
+            initialFlops: opts.initialFlops,
+            onStop: () => this.requestStop("early-stop"),
+            log: s.log,
+          })
+        : null;
+      const sink = new DbMetricSink({
+        runId,
+        target: s.metricsTarget,
+        spill: new SpillFile(runDir),
+        flushMs: s.env.WORKER_METRICS_FLUSH_MS,
+        maxPoints: s.env.WORKER_METRICS_BATCH,
+        onIngested: early ? (records) => early.observe(records) : undefined,
+        isUrgent: early ? (record) => early.crosses(record) : undefined,
+        log: s.log,
+      });
+      let started: StartedMessage | null = null;
+      let metadata: Promise<void> = Promise.resolve();
+      let artifacts: Promise<void> = Promise.resolve();
+      const syncArtifacts = () => {
+        artifacts = artifacts
+          .then(() => syncCheckpointArtifacts(s.prisma, runId, runDir))
+          .catch((e: unknown) => s.log.warn(`run ${runId}: checkpoint artifacts: ${(e as Error).message}`));
+      };
+
+      const outcome = await child.run(
+        { type: "train", runId, runDir, config: payload.config, resume: opts.resume },
+        {
+          onStarted: (message) => {
+            started = message;
+            metadata = withDbRetry(`run ${runId}: metadata`, () => this.recordStart(message, opts.attempt), dbWait).catch(
+              (e: unknown) => s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`),
+            );
+          },
+          onRecord: (record) => sink.write(record),
+          onCheckpoint: syncArtifacts,
+        },
+      );
+      this.stopChild = null;
+      const logTail = child.outputTail();
+      await s.children.release(child, outcome.kind === "done");
+
+      // A worker shutting down leaves unwritten records to the next attempt (it replays metrics.jsonl).
+      const metricsInDb = await sink.drain(this.reason === "shutdown" ? 0 : s.env.WORKER_DB_WAIT_MS);
+      syncArtifacts();
+      await Promise.all([metadata, artifacts]);
+      return { outcome, stopReason: this.reason, earlyStop: early?.decision ?? null, metricsInDb, logTail, started };
+    } finally {
+      unwatch();
+    }
+  }
+
+  /** Run metadata on the Run row (param count, FLOPs per byte, backend, device, git commit) and a SYSTEM event. */
+  private async recordStart(m: StartedMessage, attempt: number): Promise<void> {
+    const { s } = this;
+    const runId = this.payload.runId;
+    const meta = m.meta;
+    await s.prisma.run.update({
+      where: { id: runId },
+      data: {
+        paramCount: BigInt(meta.paramCount),
+        flopsPerByte: meta.flopsPerByte.training,
+        backend: meta.backend.name,
+        device: s.device,
+        gitCommit: meta.gitCommit,
+      },
+    });
+    const resumed = m.startStep > 0;
+    await s.prisma.runEvent.create({
+      data: {
+        runId,
+        kind: "SYSTEM",
+        level: "INFO",
+        message:
+          `${resumed ? `resumed at step ${m.startStep}` : "training started"} (attempt ${attempt}, ${m.totalSteps} steps) ` +
+          `on ${s.workerId}: ${meta.backend.name} backend, ${s.device}, ${meta.paramCount} parameters`,
+        data: JSON.parse(
+          JSON.stringify({
+            workerId: s.workerId,
+            attempt,
+            startStep: m.startStep,
+            totalSteps: m.totalSteps,
+            runDir: this.runDir,
+            backend: { ...meta.backend, reason: m.backendReason },
+            device: s.device,
+            host: meta.host,
+            pid: meta.pid,
+            versions: m.versions,
+            gitCommit: meta.gitCommit,
+            paramCount: meta.paramCount,
+            flopsPerByte: meta.flopsPerByte,
+            configHash: meta.configHash,
+            dataset: meta.dataset,
+            warnings: m.warnings,
+          }),
+        ),
+      },
+    });
+  }
+}
