@@ -2,8 +2,9 @@ import { type Command, CommanderError, InvalidArgumentError } from "commander";
 import { runSweepCommand } from "../sweep/run-command";
 
 const CONNECTION_HELP = `
-Connection: --database-url / --redis-url, else DATABASE_URL / REDIS_URL, else the local stack that
-\`npm start\` is running (found through BYTELAB_HOME/bytelab.stack.json; BYTELAB_HOME defaults to ./.bytelab).`;
+Connection: --database-url (and --redis-url for submit / cancel), else DATABASE_URL / REDIS_URL, else the
+local stack \`npm start\` is running (BYTELAB_HOME/bytelab.stack.json; BYTELAB_HOME defaults to the
+repository's .bytelab folder).`;
 
 const EXIT_HELP = `
 Exit codes: 0 ok (with --wait / --watch: every run COMPLETED, ASHA early stops included); 1 some run
@@ -67,17 +68,9 @@ export function registerSweepCommands(program: Command): void {
         "queue its runs and print the sweep id",
     )
     .argument("<file>", "spec file (.yaml, .yml or .json); see packages/experiments/README.md and examples/")
-    .option("--wait", "follow the runs until all are finished; exit 0 only if every run COMPLETED", false)
-    .option(
-      "--repeat",
-      "create new runs even for configs that already have a run (default: reuse them)",
-      false,
-    )
-    .option(
-      "--dry-run",
-      "only validate and print the plan; nothing is written (reuse shown if a db answers)",
-      false,
-    )
+    .option("--wait", "follow the runs until all are finished; exit 0 only if every run COMPLETED")
+    .option("--repeat", "create new runs even for configs that already have a run (normally reused)")
+    .option("--dry-run", "only validate and print the plan; nothing is written (reuse shown if a db answers)")
     .option("--interval <seconds>", "how often --wait refreshes", secondsFlag("--interval"), 2)
     .option("--database-url <url>", "Postgres URL (default: DATABASE_URL, else the local stack)")
     .option("--redis-url <url>", "Redis URL (default: REDIS_URL, else the local stack)")
@@ -98,11 +91,17 @@ ${EXIT_HELP}`,
     .action(
       (
         file: string,
-        opts: ConnectionOpts & { wait: boolean; repeat: boolean; dryRun: boolean; interval: number },
+        opts: ConnectionOpts & { wait?: boolean; repeat?: boolean; dryRun?: boolean; interval: number },
       ) =>
         runSweepCommand("submit", async () => {
           const { submitCommand } = await import("../sweep/submit");
-          return submitCommand(file, { ...opts, intervalMs: opts.interval * 1000 });
+          return submitCommand(file, {
+            ...opts,
+            wait: opts.wait === true,
+            repeat: opts.repeat === true,
+            dryRun: opts.dryRun === true,
+            intervalMs: opts.interval * 1000,
+          });
         }),
     );
 
@@ -112,8 +111,8 @@ ${EXIT_HELP}`,
       "show a sweep's runs: status, step / total, latest val and train bpb, throughput, worker, errors",
     )
     .argument("<sweepId>", "the id `sweep submit` printed (or see `sweep list`)")
-    .option("--json", "print a machine-readable bytelab.sweep-status/1 object (for CI)", false)
-    .option("--watch", "refresh until every run is finished; exit code as for `submit --wait`", false)
+    .option("--json", "print a machine-readable bytelab.sweep-status/1 object (for CI)")
+    .option("--watch", "refresh until every run is finished; exit code as for `submit --wait`")
     .option("--interval <seconds>", "how often --watch refreshes", secondsFlag("--interval"), 2)
     .option("--database-url <url>", "Postgres URL (default: DATABASE_URL, else the local stack)")
     .addHelpText(
@@ -129,10 +128,15 @@ Without --watch the exit code is 0 whenever the sweep could be read.
 ${CONNECTION_HELP}
 ${EXIT_HELP}`,
     )
-    .action((sweepId: string, opts: ConnectionOpts & { json: boolean; watch: boolean; interval: number }) =>
+    .action((sweepId: string, opts: ConnectionOpts & { json?: boolean; watch?: boolean; interval: number }) =>
       runSweepCommand("status", async () => {
         const { statusCommand } = await import("../sweep/status");
-        return statusCommand(sweepId, { ...opts, intervalMs: opts.interval * 1000 });
+        return statusCommand(sweepId, {
+          ...opts,
+          json: opts.json === true,
+          watch: opts.watch === true,
+          intervalMs: opts.interval * 1000,
+        });
       }),
     );
 
@@ -166,13 +170,13 @@ ${EXIT_HELP}`,
     .command("list")
     .description("list recent sweeps, newest first, with their runs counted per status")
     .option("--limit <n>", "how many sweeps", limitFlag, 20)
-    .option("--json", "print a machine-readable bytelab.sweep-list/1 object", false)
+    .option("--json", "print a machine-readable bytelab.sweep-list/1 object")
     .option("--database-url <url>", "Postgres URL (default: DATABASE_URL, else the local stack)")
     .addHelpText("after", `${CONNECTION_HELP}\n${EXIT_HELP}`)
-    .action((opts: ConnectionOpts & { limit: number; json: boolean }) =>
+    .action((opts: ConnectionOpts & { limit: number; json?: boolean }) =>
       runSweepCommand("list", async () => {
         const { listCommand } = await import("../sweep/list");
-        return listCommand(opts);
+        return listCommand({ ...opts, json: opts.json === true });
       }),
     );
 }
