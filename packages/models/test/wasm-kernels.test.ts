@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
+import { causalAttention, causalAttentionComposite, fusedCausalAttentionAvailable } from "../src/layers";
+import { nextByteCrossEntropy } from "../src/loss";
+import { createTransformer } from "../src/transformer";
 import { useWasmKernelFixes, wasmKernelFixesActive } from "../src/wasm/kernels";
 
 // Every fixed wasm kernel is checked against the cpu backend (an independent implementation) on the same
@@ -336,4 +339,150 @@ describe("GatherV2", () => {
     expectClose(g, expected);
     g.dispose();
   });
+});
+
+describe("fused causal attention", () => {
+  const shapes: Array<[number, number, number, number]> = [
+    [1, 1, 1, 4],
+    [2, 3, 17, 8],
+    [1, 2, 64, 32],
+  ];
+  for (const shape of shapes) {
+    it(`[${shape}] forward and gradients match the composite on cpu`, async () => {
+      const n = sizeOf(shape);
+      const [qv, kv, vv, wv] = [values(n, 21), values(n, 22), values(n, 23), values(n, 24)];
+      const scale = 1 / Math.sqrt(shape[3]);
+      const run = (attend: typeof causalAttention, which: number) => {
+        const [q, k, v, w] = [qv, kv, vv, wv].map((x) => tf.tensor(x, shape)) as tf.Tensor4D[];
+        if (which < 0) return attend(q!, k!, v!, scale);
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          attend(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, scale)
+            .mul(w!)
+            .sum(),
+        )([q!, k!, v!]);
+        return grads[which]!;
+      };
+      expect(fusedCausalAttentionAvailable()).toBe(true);
+      for (const which of [-1, 0, 1, 2]) {
+        const expected = await onCpu(() => tf.tidy(() => run(causalAttentionComposite, which)));
+        const tensorsBefore = tf.memory().numTensors;
+        const idsBefore = heapIds();
+        const got = tf.tidy(() => run(causalAttention, which));
+        expectClose(got, expected);
+        got.dispose();
+        expect(tf.memory().numTensors).toBe(tensorsBefore);
+        expect(heapIds()).toBe(idsBefore);
+      }
+    });
+  }
+
+  it("falls back to the composite when the kernels are not registered", () => {
+    useWasmKernelFixes(false);
+    expect(fusedCausalAttentionAvailable()).toBe(false);
+    const x = tf.tensor(values(2 * 5 * 4, 25), [1, 2, 5, 4]) as tf.Tensor4D;
+    const out = causalAttention(x, x, x, 0.5);
+    expect(out.shape).toEqual([1, 2, 5, 4]);
+    tf.dispose([x, out]);
+  });
+});
+
+describe("a whole model on wasm equals the same model on cpu", () => {
+  it("transformer logits and gradients", async () => {
+    const rows = Int32Array.from({ length: 2 * 33 }, (_, i) => (i * 37 + 11) % 256);
+    const step = () => {
+      const model = createTransformer(
+        { n_layer: 2, n_head: 2, n_embd: 32, block_size: 32, positions: "rotary" },
+        3,
+      );
+      const all = tf.tensor2d(rows, [2, 33], "int32");
+      const x = all.slice([0, 0], [2, 32]) as tf.Tensor2D;
+      const y = all.slice([0, 1], [2, 32]) as tf.Tensor2D;
+      const { value, grads } = tf.variableGrads(
+        () => nextByteCrossEntropy(model.forward(x).logits, y),
+        model.trainableVariables(),
+      );
+      const gradient = tf.concat(model.trainableVariables().map((v) => grads[v.name]!.reshape([-1])));
+      const logits = model.forward(x).logits.reshape([-1]);
+      const out = tf.concat([value.reshape([1]), logits, gradient]);
+      model.dispose();
+      return out;
+    };
+    const expected = await onCpu(() => tf.tidy(step));
+    const got = tf.tidy(step);
+    expectClose(got, expected, 2e-5);
+    got.dispose();
+  });
+});
+
+describe("Sum", () => {
+  // [shape, axes, keepDims]
+  const cases: Array<[number[], number[], boolean]> = [
+    [[4096, 24], [0], false], // bias gradient
+    [[8, 50, 12], [0, 1], false],
+    [[3, 7, 5, 4], [1, 2], true], // middle block
+    [[3, 7, 5], [1], false],
+    [[6, 9], [1], false], // innermost: stock kernel
+    [[4, 5, 6], [0, 2], false], // not contiguous: stock kernel
+  ];
+  for (const [shape, axes, keepDims] of cases) {
+    it(`[${shape}] over [${axes}]${keepDims ? " keepDims" : ""} matches cpu`, async () => {
+      const vals = values(sizeOf(shape), 13);
+      const expected = await onCpu(() => tf.tidy(() => tf.sum(tf.tensor(vals, shape), axes, keepDims)));
+      const x = tf.tensor(vals, shape);
+      const s = tf.sum(x, axes, keepDims);
+      expectClose(s, expected);
+      tf.dispose([x, s]);
+    });
+  }
+
+  it("sums int32 over leading axes exactly", () => {
+    const x = tf.tensor(
+      Int32Array.from({ length: 60 }, (_, i) => i * 3 - 50),
+      [5, 3, 4],
+      "int32",
+    );
+    const s = tf.sum(x, 0);
+    expect(s.dtype).toBe("int32");
+    const expected = Array.from({ length: 12 }, (_, j) =>
+      [0, 1, 2, 3, 4].reduce((a, i) => a + (i * 12 + j) * 3 - 50, 0),
+    );
+    expect(Array.from(s.dataSync())).toEqual(expected);
+    tf.dispose([x, s]);
+  });
+});
+
+describe("Identity", () => {
+  it("clones share data: no copy, and the clone outlives the original", () => {
+    const x = tf.tensor(values(1000, 14), [10, 100]);
+    const expected = x.dataSync().slice();
+    const idsBefore = heapIds();
+    const y = x.clone();
+    expect(heapIds()).toBe(idsBefore); // no new heap allocation
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(Array.from(expected));
+    y.dispose();
+  });
+});
+
+describe("SplitV", () => {
+  const cases: Array<[number[], number[] | number, number]> = [
+    [[2, 5, 12], [4, 4, 4], 2], // fused q/k/v projection
+    [[6, 7], [2, 5], 1],
+    [[6, 7], 3, 0],
+    [[3, 4, 5, 6], [1, 2, 1], 1],
+  ];
+  for (const [shape, splits, axis] of cases) {
+    it(`[${shape}] into ${JSON.stringify(splits)} along ${axis} matches cpu`, async () => {
+      const vals = values(sizeOf(shape), 15);
+      const expected: Array<{ shape: number[]; data: Float32Array | Int32Array | Uint8Array }> = [];
+      const count = Array.isArray(splits) ? splits.length : splits;
+      for (let i = 0; i < count; i++) {
+        expected.push(await onCpu(() => tf.tidy(() => tf.split(tf.tensor(vals, shape), splits, axis)[i]!)));
+      }
+      const x = tf.tensor(vals, shape);
+      const pieces = tf.split(x, splits, axis);
+      pieces.forEach((p, i) => expectClose(p, expected[i]!, 0));
+      tf.dispose([x, ...pieces]);
+    });
+  }
 });

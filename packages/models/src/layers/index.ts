@@ -1,4 +1,5 @@
 export { geluExact, silu } from "./activations";
+export { causalAttention, causalAttentionComposite, fusedCausalAttentionAvailable } from "./causal-attention";
 export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, splitHeads } from "./attention";
 export { embeddingLookup } from "./embedding";
 export { gatherRows } from "./gather";

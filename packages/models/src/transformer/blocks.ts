@@ -1,5 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
-import { geluExact, layerNorm, linear, mergeHeads, rmsNorm, silu, splitHeads } from "../layers";
+import {
+  causalAttention,
+  geluExact,
+  layerNorm,
+  linear,
+  mergeHeads,
+  rmsNorm,
+  silu,
+  splitHeads,
+} from "../layers";
 import type { ParamStore } from "../params";
 import type { TransformerConfig } from "./config";
 import { applyRotary } from "./rotary";
@@ -18,8 +27,8 @@ export interface BlockContext {
   config: TransformerConfig;
   params: ParamStore;
   training: boolean;
-  /** [T, T] additive causal mask. */
-  mask: tf.Tensor2D;
+  /** [T, T] additive causal mask (made on first use: only the attention-dropout path needs it). */
+  mask: () => tf.Tensor2D;
   /** Rotary tables [T, Dh] when positions = "rotary". */
   rotary?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
 }
@@ -57,10 +66,15 @@ export function attention(ctx: BlockContext, prefix: string, x: tf.Tensor3D): tf
     k = applyRotary(k, ctx.rotary.cos, ctx.rotary.sin);
   }
   const scale = 1 / Math.sqrt(d / c.n_head);
-  // Scale q (T*Dh values) rather than the scores (T*T values).
-  const scores = tf.matMul(q.mul(scale), k, false, true).add(ctx.mask); // [B, H, T, T]
-  const weights = dropout(ctx, tf.softmax(scores, -1)); // [B, H, T, T]
-  const out = mergeHeads(tf.matMul(weights, v)); // [B, T, D]
+  let attended: tf.Tensor4D; // [B, H, T, Dh]
+  if (ctx.training && c.dropout > 0) {
+    // Attention dropout needs the weights, so this path keeps them: scores, mask, softmax, dropout, @ v.
+    const scores = tf.matMul(q.mul(scale), k, false, true).add(ctx.mask()); // [B, H, T, T]
+    attended = tf.matMul(dropout(ctx, tf.softmax(scores, -1)), v) as tf.Tensor4D;
+  } else {
+    attended = causalAttention(q, k, v, scale); // fused on wasm
+  }
+  const out = mergeHeads(attended); // [B, T, D]
   return dropout(ctx, dense(ctx, `${prefix}.c_proj`, out)) as tf.Tensor3D;
 }
 

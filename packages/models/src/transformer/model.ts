@@ -32,11 +32,15 @@ export class TransformerLM implements ByteLM {
     }
     const logits = tf.tidy(() => {
       const p = this.params;
+      let mask: tf.Tensor2D | undefined;
       const ctx: BlockContext = {
         config: c,
         params: p,
         training: opts.training ?? false,
-        mask: causalMask(t), // [T, T]
+        mask: () => {
+          mask ??= causalMask(t); // [T, T]
+          return mask;
+        },
         ...(c.positions === "rotary" ? { rotary: rotaryTables(t, headDim(c), c.rope_theta) } : {}),
       };
       let x = embeddingLookup(p.get("transformer.wte.weight"), bytes) as tf.Tensor3D; // [B, T, D]

@@ -7,7 +7,8 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs";
 import { transposeBatched } from "./transpose-2d";
-import { asWasmBackend, registerView, releaseView, sizeOf, tensorData, type WasmBackend } from "./heap";
+import { gemm } from "./gemm";
+import { asWasmBackend, sizeOf, tensorData, type WasmBackend } from "./heap";
 
 /**
  * BatchMatMul for the wasm backend that always runs XNNPACK's SIMD GEMM.
@@ -65,17 +66,6 @@ function batchIndexMap(operandBatch: number[], outBatch: number[]): Int32Array {
   return map;
 }
 
-const shapeScratch = new WeakMap<object, number>();
-/** 6 int32 slots in the heap for the two rank-3 shapes passed to the C++ kernel; allocated once per module. */
-function shapeSlots(backend: WasmBackend): number {
-  let pointer = shapeScratch.get(backend.wasm);
-  if (pointer === undefined) {
-    pointer = backend.wasm._malloc(24);
-    shapeScratch.set(backend.wasm, pointer);
-  }
-  return pointer;
-}
-
 /**
  * out[z] = x[mapX[z]] @ y[mapY[z]] for row-major x: [*, P, K], y: [*, K, Q], out: [Z, P, Q], all given by
  * heap byte offsets. Every call runs the XNNPACK path of the stock C++ kernel.
@@ -102,17 +92,16 @@ function gemmBatches(
   const folds = sharedY && identityX ? z : 1;
   const calls = z / folds;
   const rows = p * folds;
-  const slots = shapeSlots(backend);
-  const heap = backend.wasm.HEAP32;
-  heap.set([1, rows, k, 1, k, q], slots >>> 2);
   for (let c = 0; c < calls; c++) {
-    const xId = registerView(backend, xOffset + mapX[c]! * p * k * 4, rows * k);
-    const yId = registerView(backend, yOffset + mapY[c]! * k * q * 4, k * q);
-    const outId = registerView(backend, outOffset + c * p * q * 4, rows * q);
-    backend.wasm._BatchMatMul(xId, slots, 3, yId, slots + 12, 3, 0, 0, outId);
-    releaseView(backend, xId);
-    releaseView(backend, yId); // also deletes the XNNPACK operator cached on this id
-    releaseView(backend, outId);
+    gemm(
+      backend,
+      xOffset + mapX[c]! * p * k * 4,
+      yOffset + mapY[c]! * k * q * 4,
+      outOffset + c * p * q * 4,
+      rows,
+      k,
+      q,
+    );
   }
 }
 

@@ -25,7 +25,7 @@ function gatherV2(args: {
   const { x, indices } = args.inputs;
   const backend = asWasmBackend(args.backend);
   if (x.dtype === "string" || x.dtype === "complex64") {
-    return stockKernelFunc(GatherV2)(args as never) as TensorInfo;
+    return stockKernelFunc(GatherV2, args.backend)(args as never) as TensorInfo;
   }
   const axis = util.parseAxisParam(args.attrs.axis, x.shape)[0]!;
   let batchDims = args.attrs.batchDims ?? 0;

@@ -13,6 +13,8 @@ export interface WasmModule {
   _free(pointer: number): void;
   /** (aId, aShapePtr, aRank, bId, bShapePtr, bRank, transposeA, transposeB, outId); XNNPACK only for [1,M,K]x[1,K,N]. */
   _BatchMatMul(...args: number[]): void;
+  /** (xId, outId, channels, batch): XNNPACK softmax over rows of `channels` values. */
+  _Softmax(xId: number, outId: number, channels: number, batch: number): void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
     disposeData(id: number): void;

@@ -6,17 +6,29 @@ import {
   unregisterKernel,
 } from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch-mat-mul";
+import { causalAttentionConfig, causalAttentionGradConfig } from "./causal-attention";
 import { gatherV2Config } from "./gather-v2";
+import { identityConfig } from "./identity";
 import { sliceConfig } from "./slice";
-import { captureStockKernel } from "./stock";
+import { splitVConfig } from "./split-v";
+import { captureStockKernel, stockKernelFunc } from "./stock";
+import { sumConfig } from "./sum";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 
-/** The wasm kernels bytelab replaces (faster or correct versions of the stock ones, or missing ones). */
+/**
+ * The wasm kernels bytelab replaces (faster or correct versions of the stock ones, or missing ones), plus
+ * its own fused causal attention (forward and gradient), which src/layers/causal-attention.ts uses when present.
+ */
 export const WASM_KERNEL_FIXES: readonly KernelConfig[] = [
   batchMatMulConfig,
   sliceConfig,
+  splitVConfig,
   gatherV2Config,
   unsortedSegmentSumConfig,
+  identityConfig,
+  sumConfig,
+  causalAttentionConfig,
+  causalAttentionGradConfig,
 ];
 
 let fixesActive = false;
@@ -37,7 +49,7 @@ export function useWasmKernelFixes(enabled: boolean): void {
       registerKernel(original);
       // A stock kernel registered after the backend started has not run its setup (cwrap of its C function).
       const backend = findBackend("wasm");
-      if (backend && original.setupFunc) original.setupFunc(backend);
+      if (backend) stockKernelFunc(kernelName, backend);
     }
   }
   fixesActive = enabled;

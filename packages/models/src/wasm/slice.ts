@@ -34,7 +34,11 @@ function collapse(shape: number[], begin: number[], size: number[]) {
   return dims;
 }
 
-function slice(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: SliceAttrs }): TensorInfo {
+export function sliceKernel(args: {
+  inputs: { x: TensorInfo };
+  backend: unknown;
+  attrs: SliceAttrs;
+}): TensorInfo {
   const { x } = args.inputs;
   const backend = asWasmBackend(args.backend);
   const [begin, size] = slice_util.parseSliceParams(x as never, args.attrs.begin, args.attrs.size) as [
@@ -42,7 +46,7 @@ function slice(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: Slice
     number[],
   ];
   if (x.dtype === "string" || x.dtype === "complex64") {
-    return stockKernelFunc(Slice)(args as never) as TensorInfo;
+    return stockKernelFunc(Slice, args.backend)(args as never) as TensorInfo;
   }
   const out = backend.makeOutput(size, x.dtype);
   const total = sizeOf(size);
@@ -79,5 +83,5 @@ function slice(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: Slice
 export const sliceConfig: KernelConfig = {
   kernelName: Slice,
   backendName: "wasm",
-  kernelFunc: slice as unknown as KernelFunc,
+  kernelFunc: sliceKernel as unknown as KernelFunc,
 };
