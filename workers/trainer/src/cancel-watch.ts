@@ -17,7 +17,6 @@ export class CancelWatcher {
   private constructor(
     private readonly subscriber: Redis,
     private readonly commands: Redis,
-    private readonly pollMs: number,
     private readonly log: Logger,
   ) {}
 
@@ -26,7 +25,7 @@ export class CancelWatcher {
     // Polls fail fast while Redis is away (the next poll tries again) instead of queueing up.
     const commands = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     for (const c of [subscriber, commands]) c.on("error", () => {}); // the worker's own connection logs outages
-    const watcher = new CancelWatcher(subscriber, commands, pollMs, log);
+    const watcher = new CancelWatcher(subscriber, commands, log);
     watcher.unsubscribe = await watchCancellations(subscriber, (signal) => watcher.fire(signal));
     watcher.timer = setInterval(() => void watcher.poll(), pollMs);
     return watcher;
@@ -49,9 +48,7 @@ export class CancelWatcher {
     if (this.timer) clearInterval(this.timer);
     this.watched.clear();
     await this.unsubscribe?.().catch(() => {});
-    await Promise.all(
-      [this.subscriber, this.commands].map((c) => c.quit().catch(() => c.disconnect())),
-    );
+    await Promise.all([this.subscriber, this.commands].map((c) => c.quit().catch(() => c.disconnect())));
   }
 
   private fire(signal: CancelSignal): void {

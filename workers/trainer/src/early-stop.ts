@@ -35,7 +35,8 @@ export class EarlyStopWatch {
 
   /** Does this just-reported record cross a rung? (Then it should reach Postgres at once.) */
   crosses(record: MetricRecord): boolean {
-    if (this.stopped || !(this.opts.config.metric in record.metrics) || record.flops <= this.written) return false;
+    if (this.stopped || !(this.opts.config.metric in record.metrics) || record.flops <= this.written)
+      return false;
     const crossed = rungsCrossed(this.opts.config, this.written, record.flops).length > 0;
     this.written = record.flops;
     return crossed;

@@ -42,7 +42,11 @@ export const WorkerEnvSchema = z.object({
    * BullMQ lock of an active job, renewed every half of it by the worker process (training runs in a child,
    * so renewal never waits for a training step). A worker that dies loses its jobs after this long.
    */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000, "WORKER_LOCK_DURATION_MS must be >= 1000").default(30_000),
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000, "WORKER_LOCK_DURATION_MS must be >= 1000")
+    .default(30_000),
   /** How often workers look for jobs whose lock expired (a lost worker) and put them back in the queue. */
   WORKER_STALLED_INTERVAL_MS: z.coerce
     .number()
@@ -56,7 +60,11 @@ export const WorkerEnvSchema = z.object({
    */
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(5),
   /** How often the worker polls the cancel keys of its runs (pub/sub delivers sooner; polling catches misses). */
-  WORKER_CANCEL_POLL_MS: z.coerce.number().int().min(100, "WORKER_CANCEL_POLL_MS must be >= 100").default(2_000),
+  WORKER_CANCEL_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(100, "WORKER_CANCEL_POLL_MS must be >= 100")
+    .default(2_000),
   /** Metric points are written to Postgres at least this often... */
   WORKER_METRICS_FLUSH_MS: z.coerce.number().int().min(10).default(1_000),
   /** ...or as soon as this many points are waiting. */

@@ -132,7 +132,9 @@ export async function startTrainerWorker(
           new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
         ]);
       if (!(await within(env.WORKER_SHUTDOWN_TIMEOUT_MS))) {
-        log.warn(`jobs still running after ${env.WORKER_SHUTDOWN_TIMEOUT_MS} ms; killing their training processes`);
+        log.warn(
+          `jobs still running after ${env.WORKER_SHUTDOWN_TIMEOUT_MS} ms; killing their training processes`,
+        );
         for (const child of children.busy()) child.kill();
         if (!(await within(5_000))) await worker.close(true);
       }

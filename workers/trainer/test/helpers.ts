@@ -74,7 +74,11 @@ export function memoryLog(): Logger & { lines: string[] } {
 
 /** Steps at which run `runId` has a point of metric `name`, ascending. */
 export async function metricSteps(prisma: PrismaClient, runId: string, name: string): Promise<number[]> {
-  const rows = await prisma.metricPoint.findMany({ where: { runId, name }, select: { step: true }, orderBy: { step: "asc" } });
+  const rows = await prisma.metricPoint.findMany({
+    where: { runId, name },
+    select: { step: true },
+    orderBy: { step: "asc" },
+  });
   return rows.map((r) => r.step);
 }
 

@@ -66,7 +66,10 @@ async function runInStatus(runId: string, statuses: string[], timeoutMs = 60_000
 }
 
 /** Adds a train job by hand (for configs submitSweep would refuse, and for custom attempts/backoff). */
-async function addRunWithJob(config: Record<string, unknown>, jobOpts: { attempts: number; backoffMs: number }) {
+async function addRunWithJob(
+  config: Record<string, unknown>,
+  jobOpts: { attempts: number; backoffMs: number },
+) {
   const run = await prisma.run.create({
     data: {
       name: "hand-made",
@@ -128,10 +131,15 @@ describe("train job", () => {
 
     const events = await prisma.runEvent.findMany({ where: { runId }, orderBy: { id: "asc" } });
     const messages = events.map((e) => e.message);
-    expect(messages).toContainEqual(expect.stringMatching(/^training started \(attempt 1, 25 steps\) on train-job-worker/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^training started \(attempt 1, 25 steps\) on train-job-worker/),
+    );
     expect(messages).toContainEqual(expect.stringMatching(/^summary: 25 steps, 800 bytes/));
     expect(messages.at(-1)).toMatch(/^RUNNING -> COMPLETED at step 25, test bpb \d/);
-    const started = events.find((e) => e.message.startsWith("training started"))!.data as Record<string, unknown>;
+    const started = events.find((e) => e.message.startsWith("training started"))!.data as Record<
+      string,
+      unknown
+    >;
     expect(started).toMatchObject({ workerId: "train-job-worker", startStep: 0, totalSteps: 25 });
     expect(started.versions).toMatchObject({ node: process.version });
 
@@ -150,11 +158,17 @@ describe("train job", () => {
     expect(run.status).toBe("DIVERGED");
     expect(run.error).toMatch(/exceeds divergence\.maxLoss = 1\.000.*lower optimizer\.lr/);
     expect(await metricSteps(prisma, runId, "train/loss")).toEqual([1]);
-    await waitFor("the job to complete", async () => (await trainQueue.queue.getJobState(runId)) === "completed");
+    await waitFor(
+      "the job to complete",
+      async () => (await trainQueue.queue.getJobState(runId)) === "completed",
+    );
   });
 
   it("fails a run whose config can never train at once, without retries", async () => {
-    const runId = await addRunWithJob({ architecture: "transformer", steps: 0 }, { attempts: 3, backoffMs: 100 });
+    const runId = await addRunWithJob(
+      { architecture: "transformer", steps: 0 },
+      { attempts: 3, backoffMs: 100 },
+    );
     const run = await runInStatus(runId, ["FAILED", "COMPLETED"]);
     expect(run.error).toMatch(/config of run .* is invalid:\n\s+steps: /);
     await waitFor("the job to fail", async () => (await trainQueue.queue.getJobState(runId)) === "failed");
@@ -177,12 +191,20 @@ describe("train job", () => {
     expect(run.attempts).toBe(2);
     const events = await prisma.runEvent.findMany({ where: { runId }, orderBy: { id: "asc" } });
     const statuses = events.filter((e) => e.kind === "STATUS").map((e) => e.message.split(":")[0]);
-    expect(statuses).toEqual(["QUEUED -> RUNNING", "RUNNING -> QUEUED", "QUEUED -> RUNNING", "RUNNING -> FAILED"]);
+    expect(statuses).toEqual([
+      "QUEUED -> RUNNING",
+      "RUNNING -> QUEUED",
+      "QUEUED -> RUNNING",
+      "RUNNING -> FAILED",
+    ]);
     const handedBack = events.find((e) => e.message.startsWith("RUNNING -> QUEUED"))!;
     expect(handedBack.message).toMatch(/attempt 1 of 2 failed: [\s\S]*not divisible/);
     const logs = events.filter((e) => e.kind === "LOG");
     expect(logs.map((e) => e.level)).toEqual(["WARN", "ERROR"]);
-    expect(logs[1]!.data).toMatchObject({ error: expect.stringMatching(/not divisible/), logTail: expect.any(Array) });
+    expect(logs[1]!.data).toMatchObject({
+      error: expect.stringMatching(/not divisible/),
+      logTail: expect.any(Array),
+    });
     await waitFor("the job to fail", async () => (await trainQueue.queue.getJobState(runId)) === "failed");
     expect((await trainQueue.queue.getJob(runId))?.attemptsMade).toBe(2);
   });
@@ -214,7 +236,9 @@ describe("train job", () => {
       where: { runId: bad, kind: "STATUS" },
       orderBy: { id: "desc" },
     });
-    expect(last.message).toMatch(/^RUNNING -> COMPLETED: early stopped at step \d+ \(ASHA rung 0\): ASHA: train\/loss/);
+    expect(last.message).toMatch(
+      /^RUNNING -> COMPLETED: early stopped at step \d+ \(ASHA rung 0\): ASHA: train\/loss/,
+    );
     expect(await prisma.runEvent.count({ where: { runId: good, kind: "EARLY_STOP" } })).toBe(0);
   });
 });

@@ -115,7 +115,11 @@ export class TrainingChild {
   run(request: TrainRequest, handlers: RunHandlers): Promise<ChildOutcome> {
     if (this.current) throw new Error(`training child ${this.pid} is busy with run ${this.current.runId}`);
     if (!this.alive)
-      return Promise.resolve({ kind: "exited", code: this.exit?.code ?? null, signal: this.exit?.signal ?? null });
+      return Promise.resolve({
+        kind: "exited",
+        code: this.exit?.code ?? null,
+        signal: this.exit?.signal ?? null,
+      });
     this.tail.clear();
     this.runs += 1;
     return new Promise((resolve) => {
@@ -152,7 +156,8 @@ export class TrainingChild {
 
   private send(message: ParentMessage): void {
     this.proc.send(message, (error) => {
-      if (error) this.log.warn(`training child ${this.pid}: could not send ${message.type}: ${error.message}`);
+      if (error)
+        this.log.warn(`training child ${this.pid}: could not send ${message.type}: ${error.message}`);
     });
   }
 

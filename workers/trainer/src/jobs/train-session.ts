@@ -107,8 +107,12 @@ export class TrainingSession {
         {
           onStarted: (message) => {
             started = message;
-            metadata = withDbRetry(`run ${runId}: metadata`, () => this.recordStart(message, opts.attempt), dbWait).catch(
-              (e: unknown) => s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`),
+            metadata = withDbRetry(
+              `run ${runId}: metadata`,
+              () => this.recordStart(message, opts.attempt),
+              dbWait,
+            ).catch((e: unknown) =>
+              s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`),
             );
           },
           onRecord: (record) => sink.write(record),
@@ -123,7 +127,14 @@ export class TrainingSession {
       const metricsInDb = await sink.drain(this.reason === "shutdown" ? 0 : s.env.WORKER_DB_WAIT_MS);
       syncArtifacts();
       await Promise.all([metadata, artifacts]);
-      return { outcome, stopReason: this.reason, earlyStop: early?.decision ?? null, metricsInDb, logTail, started };
+      return {
+        outcome,
+        stopReason: this.reason,
+        earlyStop: early?.decision ?? null,
+        metricsInDb,
+        logTail,
+        started,
+      };
     } finally {
       unwatch();
     }

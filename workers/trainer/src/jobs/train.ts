@@ -49,7 +49,11 @@ export function createTrainJob(s: TrainServices) {
   });
 }
 
-async function trainRun(s: TrainServices, payload: TrainJobPayload, ctx: JobContext): Promise<TrainJobResult> {
+async function trainRun(
+  s: TrainServices,
+  payload: TrainJobPayload,
+  ctx: JobContext,
+): Promise<TrainJobResult> {
   const { runId } = payload;
   const log = ctx.log;
   const dbWait = { waitMs: s.env.WORKER_DB_WAIT_MS, log };
@@ -67,7 +71,6 @@ async function trainRun(s: TrainServices, payload: TrainJobPayload, ctx: JobCont
   const runDir = runFolder(s.home, runId);
   const session = new TrainingSession(s, payload, runDir);
   s.sessions.set(runId, session);
-  const attempt = ctx.job.attemptsMade + 1;
   try {
     let result: SessionResult;
     try {
@@ -87,7 +90,9 @@ async function trainRun(s: TrainServices, payload: TrainJobPayload, ctx: JobCont
         dbWait,
       );
       if (checkpointStep !== null)
-        log.info(`run ${runId}: resuming from checkpoint step ${checkpointStep} (${rewritten} points rewritten)`);
+        log.info(
+          `run ${runId}: resuming from checkpoint step ${checkpointStep} (${rewritten} points rewritten)`,
+        );
       const initialFlops = payload.earlyStopping
         ? await withDbRetry(
             `run ${runId}: rungs`,
@@ -95,7 +100,11 @@ async function trainRun(s: TrainServices, payload: TrainJobPayload, ctx: JobCont
             dbWait,
           )
         : 0;
-      result = await session.run({ resume: checkpointStep !== null, initialFlops, attempt: claim.run.attempts });
+      result = await session.run({
+        resume: checkpointStep !== null,
+        initialFlops,
+        attempt: claim.run.attempts,
+      });
     } catch (error) {
       return await failAttempt(s, ctx, runId, error as Error, []);
     }
@@ -105,7 +114,12 @@ async function trainRun(s: TrainServices, payload: TrainJobPayload, ctx: JobCont
   }
 }
 
-async function conclude(s: TrainServices, ctx: JobContext, runId: string, r: SessionResult): Promise<TrainJobResult> {
+async function conclude(
+  s: TrainServices,
+  ctx: JobContext,
+  runId: string,
+  r: SessionResult,
+): Promise<TrainJobResult> {
   const { outcome, stopReason } = r;
   if (outcome.kind === "failed") {
     const error = new Error(outcome.failed.message);
@@ -134,14 +148,19 @@ async function conclude(s: TrainServices, ctx: JobContext, runId: string, r: Ses
     const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
     return failAttempt(s, ctx, runId, new Error(`the training process ${how}`), r.logTail);
   }
-  if (outcome.kind === "not-started") return failAttempt(s, ctx, runId, new Error("training did not start"), []);
+  if (outcome.kind === "not-started")
+    return failAttempt(s, ctx, runId, new Error("training did not start"), []);
   const done = outcome.done;
   if (done.status === "COMPLETED") {
     const test = done.summary.test ? `, test bpb ${done.summary.test.bpb.toFixed(4)}` : "";
-    return finishRun(s, ctx, runId, r, "COMPLETED", { message: `RUNNING -> COMPLETED at step ${done.step}${test}` });
+    return finishRun(s, ctx, runId, r, "COMPLETED", {
+      message: `RUNNING -> COMPLETED at step ${done.step}${test}`,
+    });
   }
   if (done.status === "DIVERGED")
-    return finishRun(s, ctx, runId, r, "DIVERGED", { error: done.message ?? `diverged at step ${done.step}` });
+    return finishRun(s, ctx, runId, r, "DIVERGED", {
+      error: done.message ?? `diverged at step ${done.step}`,
+    });
   // CANCELLED without a stop from us: the trainer stopped on its own, which it only does when asked.
   return failAttempt(s, ctx, runId, new Error(done.message ?? "training stopped unexpectedly"), r.logTail);
 }

@@ -125,7 +125,10 @@ export class DbMetricSink implements MetricSink {
       await Promise.race([
         ingestMetrics(this.opts.target, points),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Postgres did not answer within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`Postgres did not answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {

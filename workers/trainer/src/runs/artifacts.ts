@@ -41,7 +41,11 @@ function checkpointsOnDisk(runDir: string): OnDisk[] {
  * file://..., step, bytes, sha256 of meta.json), rows of pruned checkpoints deleted. Idempotent; called
  * after each checkpoint and when the run ends.
  */
-export async function syncCheckpointArtifacts(prisma: PrismaClient, runId: string, runDir: string): Promise<void> {
+export async function syncCheckpointArtifacts(
+  prisma: PrismaClient,
+  runId: string,
+  runDir: string,
+): Promise<void> {
   const disk = checkpointsOnDisk(runDir);
   const rows = await prisma.artifact.findMany({ where: { runId, kind: "CHECKPOINT" } });
   const byUri = new Map(rows.map((r) => [r.uri, r]));
@@ -58,7 +62,14 @@ export async function syncCheckpointArtifacts(prisma: PrismaClient, runId: strin
       });
     else
       await prisma.artifact.create({
-        data: { runId, kind: "CHECKPOINT", step: d.step, uri: d.uri, bytes: BigInt(d.bytes), sha256: d.sha256 },
+        data: {
+          runId,
+          kind: "CHECKPOINT",
+          step: d.step,
+          uri: d.uri,
+          bytes: BigInt(d.bytes),
+          sha256: d.sha256,
+        },
       });
   }
 }

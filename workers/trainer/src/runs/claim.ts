@@ -6,7 +6,9 @@ import {
   transitionRun,
 } from "@bytelab/db/runtime";
 
-export type Claim = { claimed: true; run: Run; tookOverFrom: string | null } | { claimed: false; status: RunStatus };
+export type Claim =
+  | { claimed: true; run: Run; tookOverFrom: string | null }
+  | { claimed: false; status: RunStatus };
 
 /**
  * Moves run `runId` QUEUED -> RUNNING for this worker. A run found RUNNING belongs to a worker that lost

@@ -1,8 +1,4 @@
-import {
-  IllegalRunTransitionError,
-  RunNotFoundError,
-  RunTransitionConflictError,
-} from "@bytelab/db/runtime";
+import { IllegalRunTransitionError, RunNotFoundError, RunTransitionConflictError } from "@bytelab/db/runtime";
 import type { Logger } from "../logger";
 
 /** Errors that a retry cannot change (the database answered; the answer was no). */
@@ -35,7 +31,9 @@ export async function withDbRetry<T>(
     } catch (error) {
       if (isFinalAnswer(error) || Date.now() + pause > deadline) throw error;
       if (!warned)
-        opts.log.warn(`${what}: ${(error as Error).message.split("\n")[0]}; retrying for up to ${opts.waitMs} ms`);
+        opts.log.warn(
+          `${what}: ${(error as Error).message.split("\n")[0]}; retrying for up to ${opts.waitMs} ms`,
+        );
       warned = true;
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, 5_000);

@@ -32,7 +32,9 @@ export async function prepareRunMetrics(opts: {
     return 0;
   }
   await prisma.metricPoint.deleteMany({ where: { runId, step: { gt: checkpointStep } } });
-  const kept = existsSync(metricsFile) ? readMetricsFile(metricsFile).filter((r) => r.step <= checkpointStep) : [];
+  const kept = existsSync(metricsFile)
+    ? readMetricsFile(metricsFile).filter((r) => r.step <= checkpointStep)
+    : [];
   let written = 0;
   for (const chunk of chunkRecords(kept, opts.maxPoints)) {
     const result = await ingestMetrics(
