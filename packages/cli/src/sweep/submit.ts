@@ -83,7 +83,8 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
     if (result.enqueueError)
       console.error(
         `warning: the runs are saved (QUEUED) but Redis did not take their jobs: ${result.enqueueError}\n` +
-          `  Once Redis answers, run the same command again: it adds the missing jobs and creates nothing.`,
+          "  Once Redis answers, a running worker re-adds them (requeueOrphans, every minute by default), or run " +
+          "the same command again: it adds the missing jobs and creates nothing.",
       );
     console.log(`sweep id: ${sweepId}`);
     if (!flags.wait) {
