@@ -1,6 +1,13 @@
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { type Architecture, type ByteLM, initBackend, nextByteCrossEntropy } from "../../packages/models/src";
+import {
+  type Architecture,
+  type ByteLM,
+  causalAttention,
+  causalAttentionComposite,
+  initBackend,
+  nextByteCrossEntropy,
+} from "../../packages/models/src";
 import { useWasmKernelFixes } from "../../packages/models/src/wasm/kernels";
 import { ARCHITECTURES, createModel } from "../../packages/models/src/zoo";
 import type { BenchReport, BenchSuite } from "../lib";
@@ -11,8 +18,9 @@ import type { BenchReport, BenchSuite } from "../lib";
 // model runs on one thread, so CPU time is what an idle core would take). Achieved GFLOP/s =
 // flopsPerByte(512).training * bytes/s. Hierarchical models are compared with the flat Transformer as
 // bytes/s ratios. The flat Transformer also runs once with the stock tfjs-backend-wasm kernels (before).
-// A second table compares the stock wasm BatchMatMul with bytelab's on the products of an attention layer
-// (batch 8 x 4 heads, T = 512, head width 32) and of its linear layers (4096 rows), forward and backward.
+// Below the training rows: the stock wasm BatchMatMul vs bytelab's on the products of an attention layer
+// (batch 8 x 4 heads, T = 512, head width 32) and of its linear layers (4096 rows), forward and backward; and
+// an attention core (fwd + bwd) as TF.js ops on stock kernels, as ops on bytelab kernels, and fused.
 // Target: >= 20 GFLOP/s on the Transformer training step on this 2-core machine (stock wasm: ~2).
 
 const SEQ = 512;
@@ -161,6 +169,33 @@ function timeMatMul(m: (typeof MATMULS)[number], minMs: number): Timing {
   return timing;
 }
 
+/** One attention layer's core, forward + backward: 6 products of T x T x Dh per (batch, head). */
+const ATTENTION_SHAPE = [2, 4, 512, 32] as const;
+
+function timeAttention(attend: typeof causalAttention, minMs: number): Timing {
+  const shape: number[] = [...ATTENTION_SHAPE];
+  const [q, k, v, w] = [1, 2, 3, 4].map((seed) =>
+    tf.randomNormal(shape, 0, 1, "float32", seed),
+  ) as tf.Tensor4D[];
+  const scale = 1 / Math.sqrt(shape[3]!);
+  const run = () =>
+    tf.tidy(() => {
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        attend(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, scale)
+          .mul(w!)
+          .sum(),
+      )([q!, k!, v!]);
+      grads[0]!.dataSync();
+    });
+  run();
+  const t0 = performance.now();
+  run();
+  const once = performance.now() - t0;
+  const timing = time(run, Math.max(1, Math.min(20, Math.round(minMs / Math.max(once, 1)))), 0);
+  tf.dispose([q, k, v, w]);
+  return timing;
+}
+
 const suite: BenchSuite = {
   name: "models",
   description: `training throughput per architecture (~1M params, T=${SEQ}, batch ${BATCH}) and wasm BatchMatMul stock vs fixed`,
@@ -172,6 +207,7 @@ const suite: BenchSuite = {
     // 1) BatchMatMul: stock vs fixed (wasm only).
     const matmulRows: Array<Array<string | number>> = [];
     const matmulData: Array<Record<string, unknown>> = [];
+    let attentionData: Record<string, unknown> | null = null;
     if (onWasm) {
       for (const m of MATMULS) {
         const flops = matmulFlops(m);
@@ -192,6 +228,41 @@ const suite: BenchSuite = {
         ]);
         matmulData.push({ ...m, flops, stock, fixed, speedup: stock.cpuMs / fixed.cpuMs });
       }
+      // Attention core fwd + bwd: composite ops on stock kernels, composite on bytelab kernels, fused kernel.
+      const [b, h, t, dh] = ATTENTION_SHAPE;
+      const flops = 6 * 2 * b * h * t * t * dh;
+      useWasmKernelFixes(false);
+      const stock = timeAttention(causalAttentionComposite, 300);
+      useWasmKernelFixes(true);
+      const composite = timeAttention(causalAttentionComposite, 300);
+      const fused = timeAttention(causalAttention, 300);
+      const shapes = `q, k, v [${ATTENTION_SHAPE}]`;
+      const gf = (x: Timing, clock: "cpuMs" | "wallMs") => flops / x[clock] / 1e6;
+      matmulRows.push([
+        "attention fwd+bwd, stock wasm ops",
+        shapes,
+        "",
+        gf(stock, "cpuMs"),
+        gf(stock, "wallMs"),
+        "",
+      ]);
+      matmulRows.push([
+        "attention fwd+bwd, ops on bytelab kernels",
+        shapes,
+        "",
+        gf(composite, "cpuMs"),
+        gf(composite, "wallMs"),
+        `${(stock.cpuMs / composite.cpuMs).toFixed(1)}x stock`,
+      ]);
+      matmulRows.push([
+        "attention fwd+bwd, fused kernel",
+        shapes,
+        "",
+        gf(fused, "cpuMs"),
+        gf(fused, "wallMs"),
+        `${(stock.cpuMs / fused.cpuMs).toFixed(1)}x stock`,
+      ]);
+      attentionData = { shape: ATTENTION_SHAPE, flops, stock, composite, fused };
     }
 
     // 2) Training throughput per architecture (fixed kernels), then the Transformer on stock kernels.
@@ -261,6 +332,7 @@ const suite: BenchSuite = {
           vsTransformer: bytesPerS(r, "cpuMs") / bytesPerS(flat, "cpuMs"),
         })),
         matmul: matmulData,
+        attention: attentionData,
       },
     };
   },
