@@ -173,7 +173,7 @@ function timeMatMul(m: (typeof MATMULS)[number], minMs: number): Timing {
 const ATTENTION_SHAPE = [2, 4, 512, 32] as const;
 
 function timeAttention(attend: typeof causalAttention, minMs: number): Timing {
-  const shape: number[] = [...ATTENTION_SHAPE];
+  const shape: [number, number, number, number] = [...ATTENTION_SHAPE];
   const [q, k, v, w] = [1, 2, 3, 4].map((seed) =>
     tf.randomNormal(shape, 0, 1, "float32", seed),
   ) as tf.Tensor4D[];

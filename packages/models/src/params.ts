@@ -22,7 +22,9 @@ export class ParamStore {
   create(name: string, shape: number[], init: Initializer): tf.Variable {
     if (this.vars.has(name)) throw new Error(`parameter ${name} is defined twice`);
     // In [1, 2^31 - 2]: TF.js treats seed 0 as "no seed" (Math.random), which made seed-0 models differ per process.
-    const seed = 1 + ((((this.seed * 1_000_003 + this.counter++ * 7919) % 2_147_483_646) + 2_147_483_646) % 2_147_483_646);
+    const seed =
+      1 +
+      ((((this.seed * 1_000_003 + this.counter++ * 7919) % 2_147_483_646) + 2_147_483_646) % 2_147_483_646);
     const value = tf.tidy(() => {
       switch (init.kind) {
         case "normal":

@@ -481,7 +481,7 @@ describe("SplitV", () => {
       }
       const x = tf.tensor(vals, shape);
       const pieces = tf.split(x, splits, axis);
-      pieces.forEach((p, i) => expectClose(p, expected[i]!, 0));
+      for (const [i, p] of pieces.entries()) expectClose(p, expected[i]!, 0);
       tf.dispose([x, ...pieces]);
     });
   }

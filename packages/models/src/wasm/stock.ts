@@ -18,8 +18,8 @@ export function stockKernelFunc(kernelName: string, backend: unknown): KernelFun
   const config = captureStockKernel(kernelName);
   if (!config) throw new Error(`tfjs-backend-wasm has no stock ${kernelName} kernel`);
   if (config.setupFunc) {
-    let done = setUpOn.get(kernelName);
-    if (!done) setUpOn.set(kernelName, (done = new WeakSet()));
+    const done = setUpOn.get(kernelName) ?? new WeakSet<object>();
+    setUpOn.set(kernelName, done);
     if (!done.has(backend as object)) {
       config.setupFunc(backend as KernelBackend);
       done.add(backend as object);
