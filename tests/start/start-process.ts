@@ -70,7 +70,12 @@ export function runStart(env: NodeJS.ProcessEnv): StartedProcess {
 
 /** Ctrl-C in a terminal: SIGINT to every process of the foreground group. */
 export function pressCtrlC(started: StartedProcess): void {
-  if (started.child.pid !== undefined) process.kill(-started.child.pid, "SIGINT");
+  if (started.child.pid === undefined) return;
+  try {
+    process.kill(-started.child.pid, "SIGINT");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // already gone: nothing to stop
+  }
 }
 
 export interface Pidfile {

@@ -217,7 +217,8 @@ describe("npm start", () => {
     const code = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toMatch(/worker exited unexpectedly \(killed by SIGKILL\)/);
-    expect(run.output()).toMatch(/last lines of worker[\s\S]*listening on queue "bytelab-train"/);
+    // "registered" is logged before start reports ready, so it is always among the last lines.
+    expect(run.output()).toMatch(/last lines of worker[\s\S]*registered \(pid/);
     for (const [name, pid] of Object.entries(pidfile.services)) {
       expect(alive(pid), `${name} (pid ${pid}) must be gone`).toBe(false);
     }

@@ -65,7 +65,8 @@ describe("web build staleness", () => {
     write("packages/b/src/index.ts", "export const changed = 1");
     expect(webBuildState(repo)).toEqual({ fresh: false, reason: "sources changed" });
     writeBuildStamp(repo, newestBuildInput(repo));
-    write("apps/web/src/app/page.tsx", "export default 2");
+    // An explicit later mtime: two writes within one clock tick would otherwise look simultaneous.
+    write("apps/web/src/app/page.tsx", "export default 2", Date.now() / 1000 + 5);
     expect(webBuildState(repo)).toEqual({ fresh: false, reason: "sources changed" });
   });
 });
