@@ -106,6 +106,8 @@ async function trainRun(
         attempt: claim.run.attempts,
       });
     } catch (error) {
+      // A shutdown that caught us between the claim and the child (no new children then) is no failure.
+      if (session.stopReason === "shutdown" || s.draining) return await handBack(s, ctx, runId, null);
       return await failAttempt(s, ctx, runId, error as Error, []);
     }
     return await conclude(s, ctx, runId, result);
