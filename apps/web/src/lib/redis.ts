@@ -1,12 +1,18 @@
 import { Redis } from "ioredis";
 import { serverEnv } from "./env";
 
-// One connection per URL and server process, kept on globalThis so `next dev` reloads reuse it.
-const globalForRedis = globalThis as unknown as { bytelabRedis?: Map<string, Redis> };
+// One connection per URL and server process, kept on globalThis so `next dev` reloads reuse it. The last
+// errors live there too: Next bundles the page and each route handler separately, each with its own copy of
+// this module, and a copy that reuses another's connection must still see why it failed.
+const globalForRedis = globalThis as unknown as {
+  bytelabRedis?: Map<string, Redis>;
+  bytelabRedisErrors?: WeakMap<Redis, Error>;
+};
 globalForRedis.bytelabRedis ??= new Map();
+globalForRedis.bytelabRedisErrors ??= new WeakMap();
 const connections: Map<string, Redis> = globalForRedis.bytelabRedis;
 /** The last connection error per connection: "max retries reached" alone would not say what is wrong. */
-const lastErrors = new WeakMap<Redis, Error>();
+const lastErrors: WeakMap<Redis, Error> = globalForRedis.bytelabRedisErrors;
 
 /**
  * The ioredis connection for REDIS_URL. Gives up on a command after one retry instead of queueing it while Redis is down,
