@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["{packages,apps,workers}/*/test/**/*.test.ts", "tests/**/*.test.ts"],
-    globalSetup: ["tests/setup/prisma-client.ts", "tests/setup/services.ts"],
+    globalSetup: ["tests/setup/prisma-client.ts", "tests/setup/services.ts", "tests/setup/web-build.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
