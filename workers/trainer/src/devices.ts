@@ -12,6 +12,8 @@ export interface GpuInfo {
 export interface DetectedDevices {
   devices: WorkerDevices;
   gpuCount: number;
+  /** The visible GPUs (empty on CPU), in `devices` order: training children are pinned to one each. */
+  gpus: GpuInfo[];
 }
 
 /**
@@ -94,6 +96,7 @@ export function detectDevices(
   if (gpus.length > 0) {
     return {
       gpuCount: gpus.length,
+      gpus,
       devices: gpus.map((g) => ({
         backend: expectedBackend("gpu", env.BYTELAB_BACKEND),
         name: g.name,
@@ -106,6 +109,7 @@ export function detectDevices(
   const model = cores[0]?.model.trim() || "unknown CPU";
   return {
     gpuCount: 0,
+    gpus: [],
     devices: [
       {
         backend: expectedBackend("cpu", env.BYTELAB_BACKEND),
@@ -119,4 +123,23 @@ export function detectDevices(
 /** Default slots: one run per GPU; on CPU one run, since TF.js spreads a single run over every core. */
 export function defaultSlots(detected: DetectedDevices): number {
   return Math.max(1, detected.gpuCount);
+}
+
+/** Where one training child runs: the environment that pins it, and the device name runs record. */
+export interface ChildPlacement {
+  env: Record<string, string>;
+  device: string;
+}
+
+/**
+ * Placements for training children: one per visible GPU (CUDA_VISIBLE_DEVICES set to that GPU alone, so
+ * two slots never share GPU 0), or the CPU. The pool gives each new child the least used placement.
+ */
+export function childPlacements(detected: DetectedDevices): ChildPlacement[] {
+  if (detected.gpus.length === 0)
+    return [{ env: {}, device: detected.devices.map((d) => d.name).join(", ") }];
+  return detected.gpus.map((g) => ({
+    env: { CUDA_VISIBLE_DEVICES: g.uuid.startsWith("GPU-") ? g.uuid : g.index },
+    device: `${g.name} (GPU ${g.index})`,
+  }));
 }

@@ -4,7 +4,7 @@ import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { CancelWatcher } from "./cancel-watch";
 import { ChildPool } from "./child/pool";
-import { defaultSlots, detectDevices } from "./devices";
+import { childPlacements, defaultSlots, detectDevices } from "./devices";
 import type { WorkerEnv } from "./env";
 import { startHeartbeat } from "./heartbeat";
 import { workerIdentity, workerVersion } from "./identity";
@@ -58,13 +58,12 @@ export async function startTrainerWorker(
 
   const queueName = opts.queueName ?? env.WORKER_QUEUE;
   const cancels = await CancelWatcher.start(env.REDIS_URL, env.WORKER_CANCEL_POLL_MS, log);
-  const children = new ChildPool(log);
+  const children = new ChildPool(log, childPlacements(detected));
   const services: TrainServices = {
     workerId: identity.id,
     prisma,
     metricsTarget: getPool(env.DATABASE_URL),
     home: resolveHome(env.BYTELAB_HOME),
-    device,
     children,
     cancels,
     sessions: new Map(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultSlots, detectDevices, parseNvidiaSmi, visibleGpus } from "../src/devices";
+import { childPlacements, defaultSlots, detectDevices, parseNvidiaSmi, visibleGpus } from "../src/devices";
 
 const SMI = `0, GPU-11111111-aaaa, NVIDIA H200, 143771
 1, GPU-22222222-bbbb, NVIDIA H200, 143771
@@ -50,5 +50,15 @@ describe("devices", () => {
     expect(defaultSlots(detectDevices({ CUDA_VISIBLE_DEVICES: "1" }, twoH200))).toBe(1);
     // No driver, but CUDA_VISIBLE_DEVICES names three devices: trust it.
     expect(defaultSlots(detectDevices({ CUDA_VISIBLE_DEVICES: "0,1,2" }, () => null))).toBe(3);
+  });
+
+  it("pins each training child to one GPU (never two slots on GPU 0), or places it on the CPU", () => {
+    const twoH200 = detectDevices({}, () => parseNvidiaSmi(SMI));
+    expect(childPlacements(twoH200)).toEqual([
+      { env: { CUDA_VISIBLE_DEVICES: "GPU-11111111-aaaa" }, device: "NVIDIA H200 (GPU 0)" },
+      { env: { CUDA_VISIBLE_DEVICES: "GPU-22222222-bbbb" }, device: "NVIDIA H200 (GPU 1)" },
+    ]);
+    const cpu = detectDevices({ CUDA_VISIBLE_DEVICES: "-1" }, () => parseNvidiaSmi(SMI));
+    expect(childPlacements(cpu)).toEqual([{ env: {}, device: cpu.devices[0]!.name }]);
   });
 });

@@ -1,3 +1,4 @@
+import type { ChildPlacement } from "../devices";
 import type { Logger } from "../logger";
 import { TrainingChild } from "./training-child";
 
@@ -13,6 +14,8 @@ export class ChildPool {
 
   constructor(
     private readonly log: Logger,
+    /** Where children may run (one per GPU, or the CPU); each new child takes the least used one. */
+    private readonly placements: readonly ChildPlacement[] = [{ env: {}, device: "cpu" }],
     /** Children are replaced after this many runs (bounds any slow leak in a long-lived process). */
     private readonly maxRunsPerChild = 200,
   ) {}
@@ -23,7 +26,7 @@ export class ChildPool {
       if (child.alive) return child;
       this.all.delete(child);
     }
-    const child = await TrainingChild.spawn(this.log);
+    const child = await TrainingChild.spawn(this.log, this.leastUsedPlacement());
     this.all.add(child);
     if (this.closed) {
       await this.discard(child);
@@ -50,6 +53,11 @@ export class ChildPool {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.idle.splice(0).map((c) => this.discard(c)));
+  }
+
+  private leastUsedPlacement(): ChildPlacement {
+    const used = (p: ChildPlacement) => [...this.all].filter((c) => c.placement === p).length;
+    return this.placements.reduce((best, p) => (used(p) < used(best) ? p : best), this.placements[0]!);
   }
 
   private async discard(child: TrainingChild): Promise<void> {

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { MetricRecord } from "@bytelab/train/metrics";
+import type { ChildPlacement } from "../devices";
 import type { Logger } from "../logger";
 import { LineTail } from "./line-tail";
 import {
@@ -44,6 +45,8 @@ export class TrainingChild {
   private constructor(
     private readonly proc: ChildProcess,
     private readonly log: Logger,
+    /** Where it runs (pinned GPU or the CPU); its device name goes on the runs it trains. */
+    readonly placement: ChildPlacement,
   ) {
     this.tail = new LineTail(60, (line) => log.info(`[train ${proc.pid}] ${line}`));
     proc.stdout?.on("data", (c: Buffer) => this.tail.write(c));
@@ -62,13 +65,18 @@ export class TrainingChild {
   }
 
   /** Forks a child and waits until it has loaded the training stack. */
-  static async spawn(log: Logger, readyTimeoutMs = 120_000): Promise<TrainingChild> {
+  static async spawn(
+    log: Logger,
+    placement: ChildPlacement = { env: {}, device: "cpu" },
+    readyTimeoutMs = 120_000,
+  ): Promise<TrainingChild> {
     const proc = fork(ENTRY, [], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       execArgv: [],
       serialization: "json",
+      env: { ...process.env, ...placement.env },
     });
-    const child = new TrainingChild(proc, log);
+    const child = new TrainingChild(proc, log, placement);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill("SIGKILL");

@@ -14,8 +14,6 @@ export interface TrainServices {
   metricsTarget: Parameters<typeof ingestMetrics>[0];
   /** Resolved BYTELAB_HOME (run folders are BYTELAB_HOME/runs/<runId>). */
   home: string;
-  /** Device the runs train on, as the worker registered it (e.g. "cpu: AMD EPYC (2 cores)"). */
-  device: string;
   children: ChildPool;
   cancels: CancelWatcher;
   /** Sessions training now, by run id (= job id): shutdown and lost locks stop them. */

@@ -71,6 +71,7 @@ export class TrainingSession {
         return notStarted();
       }
       this.stopChild = (reason) => child.stop(reason);
+      const device = child.placement.device;
 
       const dbWait = { waitMs: s.env.WORKER_DB_WAIT_MS, log: s.log };
       const early = payload.earlyStopping
@@ -109,7 +110,7 @@ export class TrainingSession {
             started = message;
             metadata = withDbRetry(
               `run ${runId}: metadata`,
-              () => this.recordStart(message, opts.attempt),
+              () => this.recordStart(message, opts.attempt, device),
               dbWait,
             ).catch((e: unknown) =>
               s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`),
@@ -141,7 +142,7 @@ export class TrainingSession {
   }
 
   /** Run metadata on the Run row (param count, FLOPs per byte, backend, device, git commit) and a SYSTEM event. */
-  private async recordStart(m: StartedMessage, attempt: number): Promise<void> {
+  private async recordStart(m: StartedMessage, attempt: number, device: string): Promise<void> {
     const { s } = this;
     const runId = this.payload.runId;
     const meta = m.meta;
@@ -151,7 +152,7 @@ export class TrainingSession {
         paramCount: BigInt(meta.paramCount),
         flopsPerByte: meta.flopsPerByte.training,
         backend: meta.backend.name,
-        device: s.device,
+        device,
         gitCommit: meta.gitCommit,
       },
     });
@@ -163,7 +164,7 @@ export class TrainingSession {
         level: "INFO",
         message:
           `${resumed ? `resumed at step ${m.startStep}` : "training started"} (attempt ${attempt}, ${m.totalSteps} steps) ` +
-          `on ${s.workerId}: ${meta.backend.name} backend, ${s.device}, ${meta.paramCount} parameters`,
+          `on ${s.workerId}: ${meta.backend.name} backend, ${device}, ${meta.paramCount} parameters`,
         data: JSON.parse(
           JSON.stringify({
             workerId: s.workerId,
@@ -172,7 +173,7 @@ export class TrainingSession {
             totalSteps: m.totalSteps,
             runDir: this.runDir,
             backend: { ...meta.backend, reason: m.backendReason },
-            device: s.device,
+            device,
             host: meta.host,
             pid: meta.pid,
             versions: m.versions,
