@@ -12,7 +12,6 @@ import {
   hnetFromGoldenFixture,
   planHNetChunks,
 } from "../src/hnet";
-import { gatherRows } from "../src/layers";
 import { nextByteCrossEntropy } from "../src/loss";
 import { goldenFixtures } from "./fixtures";
 
@@ -179,16 +178,6 @@ describe("hnet building blocks", () => {
     }
     expect(worst).toBeLessThanOrEqual(1e-5);
     tf.dispose([y, P, z]);
-  });
-
-  it("gatherRows picks rows exactly and sums the gradient of repeated rows", () => {
-    const x = tf.tensor2d([0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9], [5, 2]);
-    const w = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
-    const idx = [4, 0, 4, 2];
-    expect(Array.from(gatherRows(x, idx).dataSync())).toEqual([8, 9, 0.5, 1, 8, 9, 4, 5]);
-    const grad = tf.grad((v: tf.Tensor) => gatherRows(v, idx).mul(w).sum())(x);
-    expect(Array.from(grad.dataSync())).toEqual([3, 4, 0, 0, 7, 8, 0, 0, 6, 8]);
-    tf.dispose([x, w, grad]);
   });
 
   it("planChunks pads short rows at the end and plugs every position into its chunk", () => {

@@ -3,7 +3,6 @@ import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
-import { embeddingLookup } from "../src/layers";
 import { checkGoldenFixture, loadGoldenFixture } from "../src/golden";
 import { nextByteCrossEntropy } from "../src/loss";
 import {
@@ -257,36 +256,6 @@ describe("megabyte properties", () => {
     expect(() => model.forward(tooLong)).toThrow(/max_seq_len\[0\]/);
     tooLong.dispose();
     model.dispose();
-  });
-});
-
-describe("embeddingLookup (shared layer used by the byte and patch embedders)", () => {
-  it("equals one-hot x table, and so does its gradient (repeated ids summed)", () => {
-    const table = tf.randomNormal([7, 3], 0, 1, "float32", 1) as tf.Tensor2D;
-    const ids = tf.tensor2d(
-      [
-        [1, 4, 1],
-        [6, 1, 0],
-      ],
-      undefined,
-      "int32",
-    );
-    const weights = tf.randomNormal([2, 3, 3], 0, 1, "float32", 2);
-    const viaLookup = (t: tf.Tensor) => embeddingLookup(t, ids).mul(weights).sum() as tf.Scalar;
-    const viaOneHot = (t: tf.Tensor) =>
-      tf
-        .oneHot(ids, 7)
-        .toFloat()
-        .reshape([6, 7])
-        .matMul(t)
-        .reshape([2, 3, 3])
-        .mul(weights)
-        .sum() as tf.Scalar;
-    const [a, b] = [tf.grad(viaLookup)(table), tf.grad(viaOneHot)(table)];
-    expect(maxDiff(a.dataSync() as Float32Array, b.dataSync() as Float32Array)).toBeLessThan(1e-5);
-    const [va, vb] = [viaLookup(table), viaOneHot(table)];
-    expect(Math.abs(va.dataSync()[0]! - vb.dataSync()[0]!)).toBeLessThan(1e-5);
-    tf.dispose([table, ids, weights, a, b, va, vb]);
   });
 });
 

@@ -64,9 +64,8 @@ export class HNetLM implements ByteLM {
     }
     let routing: StageRouting[] = [];
     const out = tf.tidy(() => {
-      const d0 = this.config.d_model[0]!;
       const embeddings = this.params.get("embeddings.weight");
-      const x = gatherRows(embeddings, Int32Array.from(ids)).reshape([b, t, d0]) as tf.Tensor3D; // [B, T, D0]
+      const x = gatherRows(embeddings, bytes) as tf.Tensor3D; // [B, T, D0]
       const result = this.backbone.forward(x, new Array(b).fill(t));
       routing = result.routing;
       const head = this.config.tie_embeddings ? embeddings : this.params.get("lm_head.weight");

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { linear } from "../layers";
+import { gatherRows, linear } from "../layers";
 import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
 import { ParamStore } from "../params";
 import { createLinear } from "./blocks";
@@ -41,7 +41,7 @@ export class HourglassLM implements ByteLM {
   }
 
   forward(bytes: tf.Tensor2D): ForwardOutput {
-    const [b, t] = bytes.shape;
+    const t = bytes.shape[1];
     if (t > this.config.maxSeqLen) {
       throw new Error(
         `hourglass: sequence length ${t} exceeds maxSeqLen ${this.config.maxSeqLen} (rows of the position embedding); raise config.maxSeqLen or feed shorter windows`,
@@ -49,9 +49,7 @@ export class HourglassLM implements ByteLM {
     }
     const logits = tf.tidy(() => {
       const { dim } = this.config;
-      // Embedding as one-hot matmul: exact, and differentiable on every backend (gather's gradient is not on wasm).
-      const oneHot = tf.oneHot(bytes.toInt().reshape([b * t]), VOCAB_SIZE).toFloat(); // [B*T, 256]
-      const tokens = tf.matMul(oneHot, this.params.get("token_emb.weight")).reshape([b, t, dim]); // [B, T, D]
+      const tokens = gatherRows(this.params.get("token_emb.weight"), bytes); // [B, T, D]
       const positions = this.params.get("pos_emb.weight").slice([0, 0], [t, dim]); // [T, D]
       const x = tokens.add(positions) as tf.Tensor3D; // [B, T, D]
       const h = this.body(x); // [B, T, D]

@@ -1,7 +1,6 @@
 export { geluExact, silu } from "./activations";
 export { causalAttention, causalAttentionComposite, fusedCausalAttentionAvailable } from "./causal-attention";
 export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, splitHeads } from "./attention";
-export { embeddingLookup } from "./embedding";
 export { gatherRows } from "./gather";
 export { linear } from "./linear";
 export { layerNorm, rmsNorm, rmsNormClamped } from "./norms";

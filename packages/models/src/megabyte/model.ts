@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { embeddingLookup } from "../layers/embedding";
+import { gatherRows } from "../layers/gather";
 import { layerNorm } from "../layers/norms";
 import { linear } from "../layers/linear";
 import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
@@ -144,14 +144,14 @@ export class MegabyteLM implements ByteLM {
     const stages = stageCount(c);
     const p = (name: string) => this.store.get(name);
     if (stage === stages - 1) {
-      const bytes = embeddingLookup(p("token_embs.0.weight"), ids); // [B, Tp, D_fine]
+      const bytes = gatherRows(p("token_embs.0.weight"), ids); // [B, Tp, D_fine]
       return bytes.reshape([sequences, length, c.dim[stage]!]) as tf.Tensor3D; // [N, L, D_fine]
     }
     const index = stages - 1 - stage;
     const group = bytesPerElement(c, stage); // G_s
     const fine = c.dim[stages - 1]!;
     const prefix = `token_embs.${index}`;
-    const bytes = embeddingLookup(p(`${prefix}.0.weight`), ids); // [B, Tp, D_fine]
+    const bytes = gatherRows(p(`${prefix}.0.weight`), ids); // [B, Tp, D_fine]
     const patches = bytes.reshape([sequences * length, group * fine]); // [N_s * L_s, G_s * D_fine]
     const normed = layerNorm(patches, p(`${prefix}.2.weight`), p(`${prefix}.2.bias`));
     const projected = linear(normed, p(`${prefix}.3.weight`), p(`${prefix}.3.bias`)); // [N_s * L_s, D_s]

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { embeddingLookup, linear } from "../layers";
+import { gatherRows, linear } from "../layers";
 import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
 import type { ParamStore } from "../params";
 import {
@@ -43,7 +43,7 @@ export class TransformerLM implements ByteLM {
         },
         ...(c.positions === "rotary" ? { rotary: rotaryTables(t, headDim(c), c.rope_theta) } : {}),
       };
-      let x = embeddingLookup(p.get("transformer.wte.weight"), bytes) as tf.Tensor3D; // [B, T, D]
+      let x = gatherRows(p.get("transformer.wte.weight"), bytes) as tf.Tensor3D; // [B, T, D]
       if (c.positions === "learned") {
         const positions = p.get("transformer.wpe.weight").slice([0, 0], [t, c.n_embd]); // [T, D]
         x = x.add(positions);
