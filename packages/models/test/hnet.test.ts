@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
 import { checkGoldenFixture, loadGoldenFixture } from "../src/golden";
+import { IsotropicStack } from "../src/hnet/blocks";
 import {
   createHNet,
   hnetDechunkEma,
@@ -13,6 +14,7 @@ import {
   planHNetChunks,
 } from "../src/hnet";
 import { nextByteCrossEntropy } from "../src/loss";
+import { ParamStore } from "../src/params";
 import { goldenFixtures } from "./fixtures";
 
 /** 1 chunking stage, per-level heads / rotary dims / windows that differ. */
@@ -178,6 +180,48 @@ describe("hnet building blocks", () => {
     }
     expect(worst).toBeLessThanOrEqual(1e-5);
     tf.dispose([y, P, z]);
+  });
+
+  it("a sliding window of w hides keys more than w positions back; a window of T-1 or more hides none", () => {
+    const t = 12;
+    const stackOutput = (window: number, x: tf.Tensor3D) => {
+      const params = new ParamStore(5);
+      const level = {
+        stage: 0,
+        dModel: 8,
+        dOuter: 0,
+        numHeads: 2,
+        rotaryEmbDim: 4,
+        windowSize: window,
+        mlpHidden: 16,
+      };
+      const settings = { level: { ...level, body: { innermost: true as const, main: ["T" as const] } } };
+      const stack = new IsotropicStack(params, "s", ["T"], {
+        ...settings,
+        normEps: 1e-5,
+        rotaryBase: 10000,
+        ssm: hnetConfigSchema.parse({}).ssm_cfg,
+        init: { std: 0.5, outStd: 0.5 },
+      });
+      const out = tf.tidy(() => stack.forward(x)).dataSync() as Float32Array;
+      params.dispose();
+      return out;
+    };
+    const base = tf.randomNormal([1, t, 8], 0, 1, "float32", 1) as tf.Tensor3D;
+    const changed = tf.tidy(() => base.add(tf.oneHot([2], t).reshape([1, t, 1]))) as tf.Tensor3D; // position 2
+    const w = 3;
+    const [a, b] = [stackOutput(w, base), stackOutput(w, changed)];
+    const rowDiff = (p: number, u: Float32Array, v: Float32Array) =>
+      maxDiff(u.subarray(p * 8, (p + 1) * 8), v.subarray(p * 8, (p + 1) * 8));
+    for (let p = 0; p < t; p++) {
+      // One attention block: position p reads positions p-w..p, so a change at 2 reaches positions 2..2+w.
+      if (p >= 2 && p <= 2 + w) expect(rowDiff(p, a, b)).toBeGreaterThan(1e-4);
+      else expect(rowDiff(p, a, b)).toBe(0);
+    }
+    const unwindowed = stackOutput(-1, base);
+    expect(maxDiff(stackOutput(t - 1, base), unwindowed)).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff(stackOutput(t - 2, base), unwindowed)).toBeGreaterThan(1e-4);
+    tf.dispose([base, changed]);
   });
 
   it("planChunks pads short rows at the end and plugs every position into its chunk", () => {

@@ -14,6 +14,7 @@ import {
 } from "../src/hourglass";
 import { nextByteCrossEntropy } from "../src/loss";
 import { goldenFixtures } from "./fixtures";
+import { profiledMatmulFlops } from "./matmul-flops";
 
 /** Shipped fixtures plus small extra ones made with the PyTorch reference (see fixtures/hourglass/generate.py). */
 const EXTRA_DIR = join(__dirname, "fixtures/hourglass");
@@ -186,14 +187,7 @@ describe.each([
     const batch = 2;
     const input = tf.tensor2d([randomBytes(T, 1), randomBytes(T, 2)], [batch, T], "int32");
     const profile = await tf.profile(() => model.forward(input).logits);
-    let counted = 0;
-    for (const k of profile.kernels) {
-      if (k.name !== "BatchMatMul" && k.name !== "_FusedMatMul") continue;
-      const a = k.inputShapes[0]!;
-      const out = k.outputShapes[0]!;
-      // Forward matmuls never transpose their first operand: K is its last axis.
-      counted += 2 * out.reduce((p, x) => p * x, 1) * a[a.length - 1]!;
-    }
+    const counted = profiledMatmulFlops(profile.kernels);
     tf.dispose([profile.result as tf.Tensor, input]);
     expect(hourglassForwardFlops(model.config, T) * batch).toBe(counted);
     const perByte = model.flopsPerByte(T);

@@ -13,6 +13,7 @@ import {
   megabytePaddingMultiple as paddingMultiple,
 } from "../src/megabyte";
 import { goldenFixtures } from "./fixtures";
+import { profiledMatmulFlops } from "./matmul-flops";
 
 /** Fixtures made with the reference by fixtures/megabyte/make_fixtures.py: 3 stages, patch 3/5, rotary, ... */
 const EXTRA_DIR = resolve(__dirname, "fixtures/megabyte");
@@ -266,15 +267,8 @@ describe("megabyte flopsPerByte", () => {
   ] as const)("equals the matmul FLOPs the forward pass runs (%s)", async (_label, config, length) => {
     const model = createMegabyte(config, 0);
     const bytes = tf.tensor2d(randomBytes(1, length, 13), undefined, "int32");
-    // Independent count: every BatchMatMul kernel executed, 2 * (output size) * (contracted dimension).
     const profile = await tf.profile(() => model.forward(bytes).logits);
-    let counted = 0;
-    for (const kernel of profile.kernels) {
-      if (kernel.name !== "BatchMatMul") continue;
-      const a = kernel.inputShapes[0]!;
-      const outSize = kernel.outputShapes[0]!.reduce((p, q) => p * q, 1);
-      counted += 2 * outSize * a[a.length - 1]!;
-    }
+    const counted = profiledMatmulFlops(profile.kernels);
     expect(counted).toBeGreaterThan(0);
     const flops = model.flopsPerByte(length);
     expect(flops.forward * length).toBeCloseTo(counted, 3);

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
 import { nextByteCrossEntropy } from "../src/loss";
+import { profiledMatmulFlops } from "./matmul-flops";
 import {
   createTransformer,
   type TransformerConfigInput,
@@ -229,22 +230,7 @@ describe("transformer flopsPerByte", () => {
         const { logits } = model.forward(x);
         logits.dispose();
       });
-      // 2 * M * K * N per product, read off the BatchMatMul kernels' input shapes (linear layers are 2-D).
-      // The fused wasm attention kernel runs two products per (batch, head): q k^T and P v, T x T x Dh each.
-      let flops = 0;
-      for (const k of profile.kernels) {
-        if (k.name === "BytelabCausalAttention") {
-          const [b, h, t, dh] = k.inputShapes[0] as number[];
-          flops += 2 * 2 * b! * h! * t! * t! * dh!;
-          continue;
-        }
-        if (k.name !== "BatchMatMul" && k.name !== "_FusedMatMul") continue;
-        const [a, b] = k.inputShapes as number[][];
-        const out = k.outputShapes[0] as number[];
-        const [m, n] = out.slice(-2) as [number, number];
-        const batchCount = out.reduce((p, q) => p * q, 1) / (m * n);
-        flops += 2 * batchCount * m * sharedDim(a!, b!, m, n) * n;
-      }
+      const flops = profiledMatmulFlops(profile.kernels);
       const analytic = model.flopsPerByte(length);
       expect(flops / (batch * length)).toBeCloseTo(analytic.forward, 6);
       expect(analytic.training).toBe(3 * analytic.forward);
@@ -253,15 +239,3 @@ describe("transformer flopsPerByte", () => {
     }
   });
 });
-
-/** The contracted dimension of a (possibly transposed) product with output [.., m, n]. */
-function sharedDim(a: number[], b: number[], m: number, n: number): number {
-  const [a0, a1] = a.slice(-2) as [number, number];
-  const [b0, b1] = b.slice(-2) as [number, number];
-  // a is [m, k] or [k, m]; b is [k, n] or [n, k]. Pick the side that is not m / n.
-  const fromA = a0 === m ? a1 : a0;
-  const fromB = b1 === n ? b0 : b1;
-  if (fromA !== fromB)
-    throw new Error(`cannot infer the shared dimension of [${a}] x [${b}] -> [${m}, ${n}]`);
-  return fromA;
-}

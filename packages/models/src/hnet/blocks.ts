@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   attentionBias,
+  causalAttention,
   linear,
   mergeHeads,
   rmsNorm,
@@ -25,7 +26,8 @@ export interface StackSettings {
 
 /** Per-forward constants shared by every attention layer of a stack (same length, same level). */
 interface AttentionContext {
-  bias: tf.Tensor2D; // [T, T] causal (+ window) additive mask
+  /** [T, T] additive causal + sliding-window mask; absent when the window covers every earlier position. */
+  windowBias?: tf.Tensor2D;
   rotary?: { cos: tf.Tensor2D; sin: tf.Tensor2D }; // [T, rd/2]
 }
 
@@ -102,9 +104,14 @@ export class IsotropicStack {
   private attentionContext(seqLen: number): AttentionContext | null {
     if (!this.blocks.some((k) => k === "T" || k === "t")) return null;
     const { windowSize, rotaryEmbDim } = this.settings.level;
-    const bias = attentionBias(seqLen, seqLen, { causal: true, window: windowSize });
-    if (rotaryEmbDim === 0) return { bias };
-    return { bias, rotary: rotaryTables(seqLen, rotaryEmbDim, this.settings.rotaryBase) };
+    // A window of T-1 or more (or none, -1) hides nothing beyond the causal mask.
+    const windowed = windowSize >= 0 && windowSize < seqLen - 1;
+    return {
+      ...(windowed
+        ? { windowBias: attentionBias(seqLen, seqLen, { causal: true, window: windowSize }) }
+        : {}),
+      ...(rotaryEmbDim > 0 ? { rotary: rotaryTables(seqLen, rotaryEmbDim, this.settings.rotaryBase) } : {}),
+    };
   }
 
   /**
@@ -122,7 +129,11 @@ export class IsotropicStack {
     const rot = ctx?.rotary;
     const qr = rot ? applyRotary(q, rot.cos, rot.sin) : q;
     const kr = rot ? applyRotary(k, rot.cos, rot.sin) : k;
-    const context = scaledDotProductAttention(qr, kr, v, (d / numHeads) ** -0.5, ctx?.bias); // [B, H, T, Dh]
+    const scale = (d / numHeads) ** -0.5;
+    // Plain causal attention runs fused on wasm; a sliding window needs the explicit mask.
+    const context = ctx?.windowBias
+      ? scaledDotProductAttention(qr, kr, v, scale, ctx.windowBias)
+      : causalAttention(qr, kr, v, scale); // [B, H, T, Dh]
     return linear(mergeHeads(context), this.params.get(`${p}.mixer.out_proj.weight`)); // [B, T, D]
   }
 

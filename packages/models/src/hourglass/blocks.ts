@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {
-  attentionBias,
+  causalAttention,
   geluExact,
   layerNorm,
   linear,
@@ -82,10 +82,9 @@ export function createStack(params: ParamStore, prefix: string, opts: StackOptio
 
   const scale = dimHead ** -0.5;
   return (x, context) => {
-    const [, t] = x.shape;
-    const tc = context ? context.shape[1] : t;
-    // One mask for every layer of the stack. [T, Tc]
-    const bias = opts.causal ? attentionBias(t, tc, { causal: true }) : undefined;
+    if (opts.causal && context) {
+      throw new Error(`hourglass: causal stack ${prefix} attends to its own input only; it got a context`);
+    }
     let h: tf.Tensor = x;
     for (let i = 0; i < opts.depth; i++) {
       const attn = `${prefix}layers.${i}.0`;
@@ -95,7 +94,11 @@ export function createStack(params: ParamStore, prefix: string, opts: StackOptio
       const [kFlat, vFlat] = tf.split(kv, 2, -1) as [tf.Tensor, tf.Tensor]; // first half k, second half v
       const k = splitHeads(kFlat, heads); // [B, H, Tc, Dh]
       const v = splitHeads(vFlat, heads); // [B, H, Tc, Dh]
-      const attended = mergeHeads(scaledDotProductAttention(q, k, v, scale, bias)); // [B, T, H*Dh]
+      // Causal self-attention (fused on wasm), or unmasked attention to a resampling context.
+      const perHead = opts.causal
+        ? causalAttention(q, k, v, scale)
+        : scaledDotProductAttention(q, k, v, scale);
+      const attended = mergeHeads(perHead); // [B, T, H*Dh]
       h = h.add(applyLinear(params, `${attn}.fn.to_out`, attended)); // [B, T, D]
 
       const ff = `${prefix}layers.${i}.1`;

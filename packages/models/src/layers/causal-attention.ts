@@ -19,18 +19,23 @@ export function fusedCausalAttentionAvailable(): boolean {
   return Boolean(tf.getKernel(FORWARD, backend) && tf.getKernel(BACKWARD, backend));
 }
 
-/** softmax(scale q k^T + causal mask) v with plain TF.js ops. q, k, v: [B, H, T, Dh]. */
+/**
+ * softmax(scale q k^T + causal mask) v with plain TF.js ops, with dropout at rate `dropout` on the attention
+ * weights when it is > 0. q, k, v: [B, H, T, Dh].
+ */
 export function causalAttentionComposite(
   q: tf.Tensor4D,
   k: tf.Tensor4D,
   v: tf.Tensor4D,
   scale: number,
+  dropout = 0,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const t = q.shape[2];
     // Scale q (T*Dh values) rather than the scores (T*T values).
     const scores = tf.matMul(q.mul(scale), k, false, true).add(causalMask(t)); // [B, H, T, T]
-    return tf.matMul(tf.softmax(scores, -1), v) as tf.Tensor4D; // [B, H, T, Dh]
+    const weights = tf.softmax(scores, -1); // [B, H, T, T]
+    return tf.matMul(dropout > 0 ? tf.dropout(weights, dropout) : weights, v) as tf.Tensor4D; // [B, H, T, Dh]
   });
 }
 
@@ -39,10 +44,17 @@ export function causalAttentionComposite(
  * q, k, v: [B, H, T, Dh] -> [B, H, T, Dh]. Differentiable.
  * On wasm (with src/wasm's kernels) it runs fused, slice by slice (forward and gradient); elsewhere it is
  * the composite of matMul, mask, softmax and matMul. Both compute the same function (tested to 1e-5).
- * No attention dropout: callers needing it use `causalAttentionComposite` and drop out the weights themselves.
+ * `dropout` > 0 (training) drops out attention weights; the fused kernel has no dropout, so that runs the composite.
  */
-export function causalAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number): tf.Tensor4D {
-  if (!fusedCausalAttentionAvailable()) return causalAttentionComposite(q, k, v, scale);
+export function causalAttention(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  scale: number,
+  dropout = 0,
+): tf.Tensor4D {
+  if (dropout > 0 || !fusedCausalAttentionAvailable())
+    return causalAttentionComposite(q, k, v, scale, dropout);
   const fused = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [qi, ki, vi] = args as tf.Tensor4D[];
     const save = args[3] as tf.GradSaveFunc;

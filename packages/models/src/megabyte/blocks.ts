@@ -1,12 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { geluExact } from "../layers/activations";
-import {
-  attentionBias,
-  MASK_VALUE,
-  mergeHeads,
-  scaledDotProductAttention,
-  splitHeads,
-} from "../layers/attention";
+import { mergeHeads, splitHeads } from "../layers/attention";
+import { causalAttention } from "../layers/causal-attention";
 import { linear } from "../layers/linear";
 import { rmsNormClamped } from "../layers/norms";
 import type { ParamStore } from "../params";
@@ -66,20 +61,6 @@ function applyRotary(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Ten
   return x.mul(cos).add(rotated.mul(sin)) as tf.Tensor4D;
 }
 
-/** softmax(q k^T * scale + causal) v with dropout on the attention weights (training only). */
-function attendWithDropout(
-  q: tf.Tensor4D,
-  k: tf.Tensor4D,
-  v: tf.Tensor4D,
-  scale: number,
-  bias: tf.Tensor2D,
-  rate: number,
-) {
-  const scores = tf.matMul(q, k, false, true).mul(scale).add(bias).maximum(MASK_VALUE); // [N, H, L, L]
-  const weights = tf.dropout(tf.softmax(scores, -1), rate);
-  return tf.matMul(weights, v) as tf.Tensor4D; // [N, H, L, Dh]
-}
-
 /**
  * Causal self-attention with its own RMSNorm: norm -> q = to_q, [k | v] = to_kv (k first), no biases,
  * heads major in the channel axis, scores * dim_head^-0.5, to_out without bias. x: [N, L, D] -> [N, L, D].
@@ -97,12 +78,8 @@ function attention(store: ParamStore, prefix: string, x: tf.Tensor3D, o: Transfo
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
   }
-  const bias = attentionBias(l, l, { causal: true }); // [L, L]
-  const scale = o.dimHead ** -0.5;
-  const out =
-    o.training && o.attnDropout > 0
-      ? attendWithDropout(q, k, v, scale, bias, o.attnDropout)
-      : scaledDotProductAttention(q, k, v, scale, bias); // [N, H, L, Dh]
+  // Fused on wasm unless attention dropout needs the weights.
+  const out = causalAttention(q, k, v, o.dimHead ** -0.5, o.training ? o.attnDropout : 0); // [N, H, L, Dh]
   return linear(mergeHeads(out), store.get(`${prefix}.to_out.weight`)) as tf.Tensor3D; // [N, L, D]
 }
 

@@ -13,22 +13,10 @@ import type { ParamStore } from "../params";
 import type { TransformerConfig } from "./config";
 import { applyRotary } from "./rotary";
 
-/** Finite mask value: exp(-1e9 - max) is exactly 0 in float32, and no -inf can appear. */
-const MASKED = -1e9;
-
-/** Additive causal mask [T, T]: 0 where key j <= query i, MASKED above the diagonal. */
-export function causalMask(t: number): tf.Tensor2D {
-  const data = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) data.fill(MASKED, i * t + i + 1, (i + 1) * t);
-  return tf.tensor2d(data, [t, t]);
-}
-
 export interface BlockContext {
   config: TransformerConfig;
   params: ParamStore;
   training: boolean;
-  /** [T, T] additive causal mask (made on first use: only the attention-dropout path needs it). */
-  mask: () => tf.Tensor2D;
   /** Rotary tables [T, Dh] when positions = "rotary". */
   rotary?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
 }
@@ -66,14 +54,8 @@ export function attention(ctx: BlockContext, prefix: string, x: tf.Tensor3D): tf
     k = applyRotary(k, ctx.rotary.cos, ctx.rotary.sin);
   }
   const scale = 1 / Math.sqrt(d / c.n_head);
-  let attended: tf.Tensor4D; // [B, H, T, Dh]
-  if (ctx.training && c.dropout > 0) {
-    // Attention dropout needs the weights, so this path keeps them: scores, mask, softmax, dropout, @ v.
-    const scores = tf.matMul(q.mul(scale), k, false, true).add(ctx.mask()); // [B, H, T, T]
-    attended = tf.matMul(dropout(ctx, tf.softmax(scores, -1)), v) as tf.Tensor4D;
-  } else {
-    attended = causalAttention(q, k, v, scale); // fused on wasm
-  }
+  // Fused on wasm unless attention dropout needs the weights.
+  const attended = causalAttention(q, k, v, scale, ctx.training ? c.dropout : 0); // [B, H, T, Dh]
   const out = mergeHeads(attended); // [B, T, D]
   return dropout(ctx, dense(ctx, `${prefix}.c_proj`, out)) as tf.Tensor3D;
 }

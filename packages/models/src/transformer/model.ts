@@ -10,7 +10,7 @@ import {
 } from "./config";
 import { transformerFlopsPerByte } from "./flops";
 import { createTransformerParams } from "./parameters";
-import { type BlockContext, block, causalMask, norm } from "./blocks";
+import { type BlockContext, block, norm } from "./blocks";
 import { rotaryTables } from "./rotary";
 
 /** Decoder-only byte Transformer (see config.ts for the architecture and its defaults). */
@@ -32,15 +32,10 @@ export class TransformerLM implements ByteLM {
     }
     const logits = tf.tidy(() => {
       const p = this.params;
-      let mask: tf.Tensor2D | undefined;
       const ctx: BlockContext = {
         config: c,
         params: p,
         training: opts.training ?? false,
-        mask: () => {
-          mask ??= causalMask(t); // [T, T]
-          return mask;
-        },
         ...(c.positions === "rotary" ? { rotary: rotaryTables(t, headDim(c), c.rope_theta) } : {}),
       };
       let x = gatherRows(p.get("transformer.wte.weight"), bytes) as tf.Tensor3D; // [B, T, D]
