@@ -1,4 +1,4 @@
-import { initBackend } from "../../packages/models/src";
+import { createModel, initBackend } from "../../packages/models/src";
 import {
   AdamW,
   ARCHITECTURES,
@@ -8,7 +8,6 @@ import {
   computeGradients,
   parseTrainConfig,
   smallDefaults,
-  zooFactory,
 } from "../../packages/train/src";
 import type { BenchReport, BenchSuite } from "../lib";
 
@@ -31,7 +30,6 @@ const suite: BenchSuite = {
   description: "training step time of the small default model of each architecture (batch 8 x 128 bytes)",
   async run(): Promise<BenchReport> {
     const backend = await initBackend();
-    const createModel = zooFactory;
     const rows: Array<Array<string | number>> = [];
     const data: Record<string, unknown> = { backend: backend.tfBackend };
     let baseline: number | undefined;

@@ -17,7 +17,7 @@ export { type EvalResult, evaluateBpb } from "./evaluate";
 export { type GenerateOptions, generate, sampleByte } from "./generate";
 export { computeGradients, type GradientResult } from "./grads";
 export * from "./metrics";
-export { type ModelFactory, zooFactory } from "./models";
+export type { ModelFactory } from "./models";
 export { AdamW, type AdamWHyper, type AdamWState } from "./optim/adamw";
 export { clipByGlobalNorm, globalNorm } from "./optim/clip";
 export {

@@ -1,12 +1,12 @@
-import { type ByteLM, createModel } from "@bytelab/models";
+import type { ByteLM } from "@bytelab/models";
 import type { Architecture } from "./config";
 
+/**
+ * How training builds its model: (architecture, model config, seed) -> ByteLM. Runs and checkpoint loads
+ * use @bytelab/models' `createModel` unless a caller passes another (tests train a tiny bigram model).
+ */
 export type ModelFactory = (
   architecture: Architecture,
   config: Record<string, unknown>,
   seed: number,
 ) => ByteLM;
-
-/** The zoo's `createModel` (validates the config against the architecture's schema, then builds). */
-export const zooFactory: ModelFactory = (architecture, config, seed) =>
-  createModel(architecture, config, seed);

@@ -1,8 +1,8 @@
-import type { ByteLM } from "@bytelab/models";
+import { type ByteLM, createModel as createZooModel } from "@bytelab/models";
 import * as tf from "@tensorflow/tfjs";
 import { type LoadedCheckpoint, loadCheckpoint } from "./checkpoint";
 import { parseTrainConfig, type TrainConfig } from "./config";
-import { type ModelFactory, zooFactory } from "./models";
+import type { ModelFactory } from "./models";
 import { buildParamSpecs, type ParamSpec } from "./optim/param-groups";
 
 /** Copies checkpointed weights into the parameters; strict: names and shapes must match 1:1. */
@@ -34,7 +34,7 @@ export async function loadModelFromCheckpoint(
 ): Promise<{ model: ByteLM; config: TrainConfig; checkpoint: LoadedCheckpoint }> {
   const checkpoint = loadCheckpoint(path);
   const config = parseTrainConfig(checkpoint.meta.config, `config in ${checkpoint.dir}/meta.json`);
-  const factory = createModel ?? zooFactory;
+  const factory = createModel ?? createZooModel;
   const model = factory(config.architecture, config.model, config.seed);
   try {
     restoreWeights(buildParamSpecs(model.trainableVariables(), config.optimizer), checkpoint);

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type BackendInfo, type ByteLM, initBackend } from "@bytelab/models";
+import { type BackendInfo, type ByteLM, createModel as createZooModel, initBackend } from "@bytelab/models";
 import * as tf from "@tensorflow/tfjs";
 import { byteBatch } from "./batch";
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
@@ -11,7 +11,7 @@ import { DivergenceGuard } from "./divergence";
 import { type EvalResult, evaluateBpb } from "./evaluate";
 import { computeGradients } from "./grads";
 import { JsonlSink, METRICS_FILE, type MetricSink, Reporter } from "./metrics";
-import { type ModelFactory, zooFactory } from "./models";
+import type { ModelFactory } from "./models";
 import { AdamW } from "./optim/adamw";
 import { clipByGlobalNorm } from "./optim/clip";
 import { buildParamSpecs, unusedLrMultiplierPrefixes } from "./optim/param-groups";
@@ -126,7 +126,7 @@ async function runLoop(
 ): Promise<TrainResult> {
   mkdirSync(runDir, { recursive: true });
   const backend = await initBackend();
-  const createModel = opts.createModel ?? zooFactory;
+  const createModel = opts.createModel ?? createZooModel;
   const data = await openTrainingData(config, resumed?.meta.samplerState);
   const model = createModel(config.architecture, config.model, config.seed);
   const emit = opts.onEvent ?? (() => {});
