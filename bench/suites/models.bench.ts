@@ -1,15 +1,16 @@
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import {
+  ARCHITECTURES,
   type Architecture,
   type ByteLM,
   causalAttention,
   causalAttentionComposite,
+  createModel,
   initBackend,
   nextByteCrossEntropy,
 } from "../../packages/models/src";
 import { useWasmKernelFixes } from "../../packages/models/src/wasm/kernels";
-import { ARCHITECTURES, createModel } from "../../packages/models/src/zoo";
 import type { BenchReport, BenchSuite } from "../lib";
 
 // Training throughput of every architecture in the zoo at one ~1M-parameter config (below), sequence length

@@ -1,6 +1,8 @@
 import type * as tf from "@tensorflow/tfjs";
 
-export type Architecture = "transformer" | "hourglass" | "hnet" | "megabyte";
+/** The four model families of the zoo (src/zoo.ts has one entry per name). */
+export const ARCHITECTURES = ["transformer", "hourglass", "hnet", "megabyte"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** Analytic cost of processing one byte, in FLOPs (multiply-add = 2 FLOPs). */
 export interface FlopsPerByte {

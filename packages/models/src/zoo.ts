@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { createHNet, hnetConfigSchema } from "./hnet";
 import { createHourglass, hourglassConfigSchema } from "./hourglass";
 import { createMegabyte, megabyteConfigSchema } from "./megabyte";
-import type { Architecture, ByteLM } from "./model";
+import { ARCHITECTURES, type Architecture, type ByteLM } from "./model";
 import { createTransformer, transformerConfigSchema } from "./transformer";
 
 /**
@@ -21,8 +21,6 @@ const ZOO = {
   megabyte: { schema: megabyteConfigSchema, create: createMegabyte },
   hnet: { schema: hnetConfigSchema, create: createHNet },
 } satisfies Record<Architecture, ZooEntry>;
-
-export const ARCHITECTURES = Object.keys(ZOO) as Architecture[];
 
 /** The config each architecture accepts (z.input: every field optional; z.output: defaults filled in). */
 export type ArchitectureConfigInput<A extends Architecture> = z.input<(typeof ZOO)[A]["schema"]>;

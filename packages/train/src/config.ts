@@ -1,7 +1,8 @@
+import { ARCHITECTURES } from "@bytelab/models";
 import { z } from "zod";
 
-/** The four model families of the zoo. */
-export const ARCHITECTURES = ["transformer", "hourglass", "hnet", "megabyte"] as const;
+export { ARCHITECTURES };
+/** One of the zoo's architectures (@bytelab/models ARCHITECTURES). */
 export const architectureSchema = z.enum(ARCHITECTURES);
 
 /**
