@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { processListeners, removeListenersAddedSince } from "./glue-listeners";
 import { useWasmKernelFixes, wasmKernelFixNames } from "./kernels";
 
 export interface WasmBackendStatus {
@@ -30,11 +31,15 @@ let pathsSet = false;
 /**
  * Activates the wasm backend with bytelab's kernel fixes registered. Threads stay off: tfjs-backend-wasm
  * disables them in Node, and the threaded binary, although it can be started under worker_threads, ran
- * slower here (see src/wasm/README.md).
+ * slower here (see src/wasm/README.md). The process-wide error listeners the module's Emscripten glue adds
+ * when it starts are removed again (glue-listeners.ts), so an uncaught error prints as itself.
  */
 export async function registerWasmBackend(): Promise<WasmBackendStatus> {
   const binaries = wasmBinaryFolder();
   const status: WasmBackendStatus = { ok: false, binaries, simd: false, kernelFixes: wasmKernelFixNames() };
+  // Taken right before the module starts: callers initialise the backend before installing handlers of
+  // their own, so what is added until it has started is the glue's.
+  const listenersBefore = processListeners();
   try {
     if (!pathsSet && !tf.findBackend("wasm")) {
       setWasmPaths(binaries);
@@ -47,6 +52,8 @@ export async function registerWasmBackend(): Promise<WasmBackendStatus> {
   } catch (error) {
     status.error =
       error instanceof Error ? error.message : String((error as { message?: string })?.message ?? error);
+  } finally {
+    removeListenersAddedSince(listenersBefore);
   }
   return status;
 }
