@@ -1,10 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {
+  applyRotary,
   attentionBias,
   causalAttention,
   linear,
   mergeHeads,
   rmsNorm,
+  rotaryTables,
   scaledDotProductAttention,
   silu,
   splitHeads,
@@ -12,7 +14,6 @@ import {
 import type { ParamStore } from "../params";
 import type { BlockKind, HNetConfig, LevelSpec } from "./config";
 import { createMambaParams, type MambaShape, mamba2Mixer, mambaShape } from "./mamba";
-import { applyRotary, rotaryTables } from "./rotary";
 
 /** Settings one Isotropic stack needs (one level of the hierarchy). */
 export interface StackSettings {

@@ -4,3 +4,4 @@ export { attentionBias, MASK_VALUE, mergeHeads, scaledDotProductAttention, split
 export { gatherRows } from "./gather";
 export { linear } from "./linear";
 export { layerNorm, rmsNorm, rmsNormClamped } from "./norms";
+export { applyRotary, rotaryTables } from "./rotary";

@@ -4,7 +4,9 @@ import { mergeHeads, splitHeads } from "../layers/attention";
 import { causalAttention } from "../layers/causal-attention";
 import { linear } from "../layers/linear";
 import { rmsNormClamped } from "../layers/norms";
+import { applyRotary, rotaryTables } from "../layers/rotary";
 import type { ParamStore } from "../params";
+import { ROTARY_THETA } from "./parameters";
 
 /** Options shared by every Transformer stage (the reference passes the same ones to each stage). */
 export interface TransformerOptions {
@@ -36,32 +38,6 @@ export function tokenShift(x: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
- * Rotary tables for positions 0..L-1 (non-interleaved: frequencies repeated over the two halves).
- * Returns cos and sin, each [L, Dh].
- */
-function rotaryTables(length: number, dimHead: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
-  const half = dimHead / 2;
-  const angles = new Float32Array(length * dimHead);
-  for (let t = 0; t < length; t++)
-    for (let i = 0; i < half; i++) {
-      const invFreq = 1 / 10000 ** ((2 * i) / dimHead);
-      const a = Math.fround(t * Math.fround(invFreq));
-      angles[t * dimHead + i] = a;
-      angles[t * dimHead + half + i] = a;
-    }
-  const table = tf.tensor2d(angles, [length, dimHead]); // [L, Dh]
-  return { cos: table.cos(), sin: table.sin() };
-}
-
-/** x * cos + rotate_half(x) * sin, rotate_half(x) = [-x2, x1]. x: [N, H, L, Dh]. */
-function applyRotary(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
-  const half = x.shape[3] / 2;
-  const [x1, x2] = tf.split(x, [half, half], -1);
-  const rotated = tf.concat([x2!.neg(), x1!], -1); // [N, H, L, Dh]
-  return x.mul(cos).add(rotated.mul(sin)) as tf.Tensor4D;
-}
-
-/**
  * Causal self-attention with its own RMSNorm: norm -> q = to_q, [k | v] = to_kv (k first), no biases,
  * heads major in the channel axis, scores * dim_head^-0.5, to_out without bias. x: [N, L, D] -> [N, L, D].
  */
@@ -74,7 +50,7 @@ function attention(store: ParamStore, prefix: string, x: tf.Tensor3D, o: Transfo
   let k = splitHeads(kFlat!, o.heads); // [N, H, L, Dh]
   const v = splitHeads(vFlat!, o.heads); // [N, H, L, Dh]
   if (o.relPos) {
-    const { cos, sin } = rotaryTables(l, o.dimHead);
+    const { cos, sin } = rotaryTables(l, o.dimHead, ROTARY_THETA); // [L, Dh/2] each
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GoldenFixture, ReferenceTensor } from "../golden/fixture";
 import type { MegabyteConfigInput } from "./config";
 import { MegabyteLM } from "./model";
-import { VOCAB } from "./parameters";
+import { ROTARY_THETA, VOCAB } from "./parameters";
 
 const positiveInt = z.number().int().positive();
 
@@ -68,10 +68,10 @@ function splitOffRotaryBuffers(
       continue;
     }
     tensor.data.forEach((value, i) => {
-      const expected = 1 / 10000 ** ((2 * i) / dimHead);
+      const expected = 1 / ROTARY_THETA ** ((2 * i) / dimHead);
       if (Math.abs(value - expected) > 1e-6 * Math.max(1, expected))
         throw new Error(
-          `${name}[${i}] = ${value} but rotary with theta 10000 and dim_head ${dimHead} gives ${expected}`,
+          `${name}[${i}] = ${value} but rotary with theta ${ROTARY_THETA} and dim_head ${dimHead} gives ${expected}`,
         );
     });
   }

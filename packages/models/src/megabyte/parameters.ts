@@ -4,6 +4,9 @@ import { bytesPerElement, type MegabyteConfig, stageCount } from "./config";
 /** Byte vocabulary (the reference's num_tokens; bytelab models are byte-level). */
 export const VOCAB = 256;
 
+/** Rotary base of the reference's RotaryEmbedding (rel_pos = true): theta = 10000. */
+export const ROTARY_THETA = 10000;
+
 /** PyTorch's default nn.Linear init: weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)). */
 function linearInit(inFeatures: number): Initializer {
   return { kind: "uniform", limit: 1 / Math.sqrt(inFeatures) };

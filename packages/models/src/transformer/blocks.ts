@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {
+  applyRotary,
   causalAttention,
   geluExact,
   layerNorm,
@@ -11,13 +12,12 @@ import {
 } from "../layers";
 import type { ParamStore } from "../params";
 import type { TransformerConfig } from "./config";
-import { applyRotary } from "./rotary";
 
 export interface BlockContext {
   config: TransformerConfig;
   params: ParamStore;
   training: boolean;
-  /** Rotary tables [T, Dh] when positions = "rotary". */
+  /** Rotary tables [T, Dh/2] (cos, sin) when positions = "rotary". */
   rotary?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
 }
 

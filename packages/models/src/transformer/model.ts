@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { gatherRows, linear } from "../layers";
+import { gatherRows, linear, rotaryTables } from "../layers";
 import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
 import type { ParamStore } from "../params";
 import {
@@ -11,7 +11,6 @@ import {
 import { transformerFlopsPerByte } from "./flops";
 import { createTransformerParams } from "./parameters";
 import { type BlockContext, block, norm } from "./blocks";
-import { rotaryTables } from "./rotary";
 
 /** Decoder-only byte Transformer (see config.ts for the architecture and its defaults). */
 export class TransformerLM implements ByteLM {

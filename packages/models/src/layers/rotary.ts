@@ -3,9 +3,11 @@ import * as tf from "@tensorflow/tfjs";
 const f32 = Math.fround;
 
 /**
- * cos/sin tables [T, rd/2] for positions 0..T-1, rounded like the reference's float32 computation
- * (hnet/modules/rotary.py: inv_freq_i = 1 / base^(2i/rd) and freqs = outer(t, inv_freq), all float32).
- * Rounding each step matters: at position 255 one float32 ulp of the angle is ~1.5e-5.
+ * Rotary position embedding (RoFormer) tables for positions 0..T-1: cos and sin, each [T, rd/2], for the
+ * first rd channels of a head, frequencies inv_freq_i = 1 / base^(2i/rd). Angles are rounded like the
+ * references' float32 computation (inv_freq = 1 / base ** (arange(0, rd, 2).float() / rd), then
+ * freqs = outer(t, inv_freq), all float32: hnet/modules/rotary.py, MEGABYTE-pytorch RotaryEmbedding);
+ * rounding each step matters: at position 255 one float32 ulp of the angle is ~1.5e-5.
  */
 export function rotaryTables(
   seqLen: number,
@@ -28,8 +30,9 @@ export function rotaryTables(
 }
 
 /**
- * Non-interleaved (GPT-NeoX) rotary on the first rd dims of every head: pairs (i, i + rd/2).
- * x: [B, H, T, Dh], cos/sin: [T, rd/2] -> [B, H, T, Dh]; dims rd..Dh pass through.
+ * Non-interleaved (GPT-NeoX / LLaMA "rotate_half") rotary on the first rd channels of every head: channel i
+ * pairs with i + rd/2, out = x * cos + rotate_half(x) * sin with rotate_half([x1, x2]) = [-x2, x1].
+ * x: [B, H, T, Dh], cos/sin: [T, rd/2] (rotaryTables) -> [B, H, T, Dh]; channels rd..Dh pass through.
  */
 export function applyRotary(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
   const [b, h, t, dh] = x.shape;
