@@ -4,6 +4,7 @@ export * from "./layers";
 export * from "./model";
 export { NATS_TO_BITS, nextByteCrossEntropy } from "./loss";
 export { type Initializer, ParamStore } from "./params";
+export { describeIssues, parseOrThrow } from "./parse";
 export * from "./hourglass";
 export * from "./megabyte";
 export * from "./hnet";

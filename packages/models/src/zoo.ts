@@ -3,6 +3,7 @@ import { createHNet, hnetConfigSchema } from "./hnet";
 import { createHourglass, hourglassConfigSchema } from "./hourglass";
 import { createMegabyte, megabyteConfigSchema } from "./megabyte";
 import { ARCHITECTURES, type Architecture, type ByteLM } from "./model";
+import { parseOrThrow } from "./parse";
 import { createTransformer, transformerConfigSchema } from "./transformer";
 
 /**
@@ -49,11 +50,7 @@ export function createModel<A extends Architecture>(
   seed = 0,
 ): ByteLM {
   const { schema, create } = entry(architecture);
-  const parsed = schema.safeParse(config ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`invalid ${architecture} config:\n${issues.join("\n")}`);
-  }
+  parseOrThrow(schema, config ?? {}, `invalid ${architecture} config`);
   // The constructor gets the caller's input (it fills defaults itself); parsing here only reports errors early.
   return create((config ?? {}) as never, seed);
 }

@@ -137,6 +137,7 @@ describe("hnet config", () => {
   });
 
   it("names the field and the fix when the config does not fit the layout", () => {
+    expect(() => createHNet({ ...ONE_STAGE, d_model: [32] })).toThrow(/^invalid hnet config:\n {2}d_model: /);
     const wrong = hnetConfigSchema.safeParse({ ...ONE_STAGE, d_model: [32] });
     expect(wrong.success).toBe(false);
     expect(JSON.stringify(wrong.error?.issues)).toContain(

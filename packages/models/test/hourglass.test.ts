@@ -237,6 +237,10 @@ describe("hourglass model", () => {
     expect(tooFewFactors.success).toBe(false);
     expect(tooFewFactors.error?.issues[0]?.path).toEqual(["shortenFactor"]);
     expect(hourglassConfigSchema.safeParse({ depth: [1, 1] }).success).toBe(false);
+    // Built directly (not through the zoo), a bad config is one error naming each field.
+    expect(() => createHourglass({ heads: 0, dim: -1 })).toThrow(
+      /^invalid hourglass config:\n {2}dim: .*\n {2}heads: /,
+    );
     const model = createHourglass({ ...NESTED_NAIVE, maxSeqLen: 8 });
     const bytes = tf.zeros([1, 9], "int32") as tf.Tensor2D;
     expect(() => model.forward(bytes)).toThrow(/maxSeqLen/);

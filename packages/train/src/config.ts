@@ -1,4 +1,4 @@
-import { ARCHITECTURES } from "@bytelab/models";
+import { ARCHITECTURES, parseOrThrow } from "@bytelab/models";
 import { z } from "zod";
 
 export { ARCHITECTURES };
@@ -191,8 +191,5 @@ export function warmupSteps(c: TrainConfig): number {
 
 /** Parses a config, turning zod issues into one message that names each field and the fix. */
 export function parseTrainConfig(input: unknown, source = "training config"): TrainConfig {
-  const parsed = trainConfigSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-  throw new Error(`${source} is invalid:\n${lines.join("\n")}`);
+  return parseOrThrow(trainConfigSchema, input, `${source} is invalid`);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeIssues } from "../parse";
 import { type GoldenManifest, goldenManifestSchema } from "./manifest";
 
 /** One reference tensor from weights.bin: row-major (C order) float32 data with its PyTorch shape. */
@@ -60,11 +61,8 @@ export function loadGoldenFixture(dir: string): GoldenFixture {
   }
   const parsed = goldenManifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("\n");
     throw new GoldenFixtureError(
-      `${join(dir, "manifest.json")} does not match the golden fixture format:\n${issues}`,
+      `${join(dir, "manifest.json")} does not match the golden fixture format:\n${describeIssues(parsed.error)}`,
     );
   }
   const manifest = parsed.data;

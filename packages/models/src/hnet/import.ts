@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ReferenceTensor } from "../golden/fixture";
+import { parseOrThrow } from "../parse";
 import { type HNetConfigInput, hnetConfigSchema } from "./config";
 import { HNetLM } from "./model";
 
@@ -76,13 +77,7 @@ export function hnetConfigFromReference(
     }),
     ...(ratioTargets ? { ratio_loss: { N: ratioTargets } } : {}),
   };
-  const parsed = hnetConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("\n");
-    throw new Error(`hnet import: the reference config does not fit this port:\n${issues}`);
-  }
+  parseOrThrow(hnetConfigSchema, config, "hnet import: the reference config does not fit this port");
   return config as HNetConfigInput;
 }
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { gatherRows, linear } from "../layers";
 import type { ByteLM, FlopsPerByte, ForwardOutput, StageTelemetry } from "../model";
 import { ParamStore } from "../params";
+import { parseOrThrow } from "../parse";
 import { type HNetConfig, type HNetConfigInput, hnetConfigSchema, resolveLevels } from "./config";
 import { hnetFlopsPerByte } from "./flops";
 import { HNetLevel, type StageRouting } from "./level";
@@ -43,7 +44,7 @@ export class HNetLM implements ByteLM {
   private readonly backbone: HNetLevel;
 
   constructor(config: HNetConfigInput, seed = 0) {
-    this.config = hnetConfigSchema.parse(config);
+    this.config = parseOrThrow(hnetConfigSchema, config, "invalid hnet config");
     const cfg = this.config;
     this.params = new ParamStore(seed);
     const d0 = cfg.d_model[0]!;

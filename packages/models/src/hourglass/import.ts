@@ -1,4 +1,5 @@
 import type { ReferenceTensor } from "../golden/fixture";
+import { parseOrThrow } from "../parse";
 import { type HourglassConfig, type HourglassDepth, hourglassConfigSchema } from "./config";
 import { HourglassLM } from "./model";
 import { VOCAB_SIZE } from "./vocab";
@@ -62,24 +63,23 @@ export function hourglassConfigFromReference(
   }
   const normOut = weights.has("transformer.norm_out.weight") || weights.has("transformer.norm.weight");
 
-  const parsed = hourglassConfigSchema.safeParse({
-    dim,
-    depth,
-    shortenFactor: kwarg(kwargs, "shorten_factor", undefined),
-    heads,
-    dimHead,
-    attnResampling: nested ? attnResampling : kwarg(kwargs, "attn_resampling", true),
-    updownSampleType: nested ? (linear ? "linear" : "naive") : kwarg(kwargs, "updown_sample_type", "naive"),
-    maxSeqLen,
-    normOut,
-    causal: kwarg(kwargs, "causal", true),
-    ffMult,
-  });
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`reference kwargs do not make a valid hourglass config: ${issues}`);
-  }
-  return parsed.data;
+  return parseOrThrow(
+    hourglassConfigSchema,
+    {
+      dim,
+      depth,
+      shortenFactor: kwarg(kwargs, "shorten_factor", undefined),
+      heads,
+      dimHead,
+      attnResampling: nested ? attnResampling : kwarg(kwargs, "attn_resampling", true),
+      updownSampleType: nested ? (linear ? "linear" : "naive") : kwarg(kwargs, "updown_sample_type", "naive"),
+      maxSeqLen,
+      normOut,
+      causal: kwarg(kwargs, "causal", true),
+      ffMult,
+    },
+    "reference kwargs do not make a valid hourglass config",
+  );
 }
 
 /** Builds the model from reference kwargs and copies every reference tensor into it (strict 1:1). */

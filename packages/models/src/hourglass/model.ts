@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { gatherRows, linear } from "../layers";
 import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
 import { ParamStore } from "../params";
+import { parseOrThrow } from "../parse";
 import { createLinear } from "./blocks";
 import {
   type HourglassConfig,
@@ -24,7 +25,7 @@ export class HourglassLM implements ByteLM {
   private readonly body: LevelForward;
 
   constructor(config: HourglassConfigInput, seed = 0) {
-    this.config = hourglassConfigSchema.parse(config);
+    this.config = parseOrThrow(hourglassConfigSchema, config, "invalid hourglass config");
     const cfg = this.config;
     this.params = new ParamStore(seed);
     // nn.Embedding default init: N(0, 1).

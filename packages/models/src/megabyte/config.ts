@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOrThrow } from "../parse";
 
 /**
  * MEGABYTE configuration (Yu et al. 2023, "MEGABYTE: Predicting Million-byte Sequences with Multiscale
@@ -75,12 +76,7 @@ export type MegabyteConfigInput = z.input<typeof megabyteConfigSchema>;
 
 /** Parses a config, turning zod issues into one error that names each field and the fix. */
 export function parseMegabyteConfig(input: MegabyteConfigInput): MegabyteConfig {
-  const parsed = megabyteConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`invalid MEGABYTE config:\n${issues.join("\n")}`);
-  }
-  return parsed.data;
+  return parseOrThrow(megabyteConfigSchema, input, "invalid MEGABYTE config");
 }
 
 /** Number of stages (global + local models). */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import type { GoldenFixture, ReferenceTensor } from "../golden/fixture";
+import { describeIssues } from "../parse";
 import type { MegabyteConfigInput } from "./config";
 import { MegabyteLM } from "./model";
 import { ROTARY_THETA, VOCAB } from "./parameters";
@@ -31,8 +32,9 @@ const referenceKwargsSchema = z.looseObject({
 export function megabyteConfigFromReferenceKwargs(kwargs: Record<string, unknown>): MegabyteConfigInput {
   const parsed = referenceKwargsSchema.safeParse(kwargs);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  kwargs.${i.path.join(".")}: ${i.message}`);
-    throw new Error(`the MEGABYTE constructor kwargs are not usable:\n${issues.join("\n")}`);
+    throw new Error(
+      `the MEGABYTE constructor kwargs are not usable:\n${describeIssues(parsed.error, "kwargs.")}`,
+    );
   }
   const k = parsed.data;
   if (k.num_tokens !== VOCAB)

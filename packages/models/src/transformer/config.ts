@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOrThrow } from "../parse";
 
 /**
  * Flat byte-level Transformer (decoder-only GPT), the baseline the hierarchical models are compared with.
@@ -68,12 +69,7 @@ export type TransformerConfigInput = z.input<typeof transformerConfigSchema>;
 
 /** Parses a config, turning zod issues into one error that names each field and the fix. */
 export function parseTransformerConfig(input: TransformerConfigInput): TransformerConfig {
-  const parsed = transformerConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`invalid transformer config:\n${issues.join("\n")}`);
-  }
-  return parsed.data;
+  return parseOrThrow(transformerConfigSchema, input ?? {}, "invalid transformer config");
 }
 
 /** Feed-forward hidden width (see mlp_ratio). */
