@@ -16,6 +16,7 @@ import {
 import { nextByteCrossEntropy } from "../src/loss";
 import { ParamStore } from "../src/params";
 import { goldenFixtures } from "./fixtures";
+import { logitsOf, maxDiff, randomBytes } from "./helpers";
 
 /** 1 chunking stage, per-level heads / rotary dims / windows that differ. */
 const ONE_STAGE: HNetConfigInput = {
@@ -41,30 +42,6 @@ const MAMBA: HNetConfigInput = {
   ssm_cfg: { d_state: 8, headdim: 16, ngroups: 2 },
   attn_cfg: { num_heads: [2, 4], rotary_emb_dim: [8, 8], window_size: [7, -1] },
 };
-
-/** Deterministic pseudo-random bytes (any value 0..255, including 0x00). */
-function randomBytes(rows: number, len: number, seed: number): number[][] {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s >>> 24;
-  };
-  return Array.from({ length: rows }, () => Array.from({ length: len }, next));
-}
-
-function logitsOf(model: HNetLM, rows: number[][]): Float32Array {
-  const x = tf.tensor2d(rows, undefined, "int32");
-  const out = model.forward(x);
-  const data = out.logits.dataSync().slice() as Float32Array;
-  tf.dispose([x, out.logits, out.auxLoss!]);
-  return data;
-}
-
-function maxDiff(a: Float32Array, b: Float32Array, from = 0, to = a.length): number {
-  let m = 0;
-  for (let i = from; i < to; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 /** Byte-level boundary mask of row 0 (stage 0). */
 function stage0Mask(model: HNetLM, row: number[]): Uint8Array {

@@ -13,6 +13,7 @@ import {
   megabytePaddingMultiple as paddingMultiple,
 } from "../src/megabyte";
 import { goldenFixtures } from "./fixtures";
+import { logitsOf, maxDiff, randomBytes } from "./helpers";
 import { profiledMatmulFlops } from "./matmul-flops";
 
 /** Fixtures made with the reference by fixtures/megabyte/make_fixtures.py: 3 stages, patch 3/5, rotary, ... */
@@ -38,30 +39,6 @@ const THREE_STAGES: MegabyteConfigInput = {
   heads: 2,
   ff_mult: 2,
 };
-
-function randomBytes(batch: number, length: number, seed: number): number[][] {
-  let state = seed * 2654435761 + 1;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % 256;
-  };
-  return Array.from({ length: batch }, () => Array.from({ length }, next));
-}
-
-function logitsOf(model: ReturnType<typeof createMegabyte>, rows: number[][]): Float32Array {
-  const input = tf.tensor2d(rows, undefined, "int32");
-  const { logits } = model.forward(input);
-  const data = logits.dataSync() as Float32Array;
-  input.dispose();
-  logits.dispose();
-  return data;
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 beforeAll(async () => {
   await initBackend();

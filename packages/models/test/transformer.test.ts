@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
 import { nextByteCrossEntropy } from "../src/loss";
+import { logitsOf, maxDiff, randomBytes } from "./helpers";
 import { profiledMatmulFlops } from "./matmul-flops";
 import {
   createTransformer,
@@ -21,30 +22,6 @@ const VARIANTS: Array<[string, TransformerConfigInput]> = [
   ],
   ["no positions, untied", { ...SMALL, positions: "none", tie_embeddings: false }],
 ];
-
-function randomBytes(batch: number, length: number, seed: number): number[][] {
-  let state = seed * 2654435761 + 1;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % 256;
-  };
-  return Array.from({ length: batch }, () => Array.from({ length }, next));
-}
-
-function logitsOf(model: ReturnType<typeof createTransformer>, rows: number[][]): Float32Array {
-  const input = tf.tensor2d(rows, undefined, "int32");
-  const { logits } = model.forward(input);
-  expect(logits.shape).toEqual([rows.length, rows[0]!.length, 256]);
-  const data = logits.dataSync() as Float32Array;
-  tf.dispose([input, logits]);
-  return data;
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 beforeAll(async () => {
   await initBackend();
