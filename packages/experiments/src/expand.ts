@@ -139,6 +139,38 @@ function draftsFor(
 const assignmentRecord = (a: Assignment): Record<string, unknown> =>
   Object.fromEntries(a.map(({ key, value }) => [key, value]));
 
+/**
+ * The draft fields that come from entry `i` of a spec's `architectures` list (sweeps and ladders alike):
+ * which architecture, its training and model layers over the spec's base, and where each came from.
+ */
+function architectureEntryFields(
+  spec: SweepSpec | LadderSpec,
+  entry: { architecture: Architecture; train?: unknown; model?: unknown },
+  i: number,
+): Pick<
+  RunDraft,
+  | "architecture"
+  | "architectureSpec"
+  | "trainLayers"
+  | "modelLayers"
+  | "modelSpec"
+  | "modelDefaults"
+  | "priority"
+> {
+  return {
+    architecture: entry.architecture,
+    architectureSpec: ["architectures", i],
+    trainLayers: [
+      { fragment: spec.base, spec: ["base"] },
+      { fragment: entry.train, spec: ["architectures", i, "train"] },
+    ],
+    modelLayers: [{ fragment: entry.model, spec: ["architectures", i, "model"] }],
+    modelSpec: ["architectures", i, "model"],
+    modelDefaults: spec.modelDefaults,
+    priority: spec.priority,
+  };
+}
+
 function sweepDrafts(
   spec: SweepSpec,
   makeRng: (seed: number) => UniformSource,
@@ -166,19 +198,10 @@ function sweepDrafts(
           );
           drafts.push({
             label,
-            architecture: entry.architecture,
-            architectureSpec: ["architectures", i],
+            ...architectureEntryFields(spec, entry, i),
             seed,
-            trainLayers: [
-              { fragment: spec.base, spec: ["base"] },
-              { fragment: entry.train, spec: ["architectures", i, "train"] },
-            ],
-            modelLayers: [{ fragment: entry.model, spec: ["architectures", i, "model"] }],
-            modelSpec: ["architectures", i, "model"],
-            modelDefaults: spec.modelDefaults,
             assignment,
             ...(spec.budget ? { budget: { budget: spec.budget, spec: ["budget"] } } : {}),
-            priority: spec.priority,
             origin: { kind: "sweep", entry: name, assignment: assignmentRecord(assignment) },
           });
         }
@@ -235,16 +258,8 @@ function ladderDrafts(spec: LadderSpec): RunDraft[] {
         for (const seed of spec.seeds)
           drafts.push({
             label: `${name}/${size.name}/${budgetLabel(budget)}/s${seed}`,
-            architecture: entry.architecture,
-            architectureSpec: ["architectures", i],
+            ...architectureEntryFields(spec, entry, i),
             seed,
-            trainLayers: [
-              { fragment: spec.base, spec: ["base"] },
-              { fragment: entry.train, spec: ["architectures", i, "train"] },
-            ],
-            modelLayers: [{ fragment: entry.model, spec: ["architectures", i, "model"] }],
-            modelSpec: ["architectures", i, "model"],
-            modelDefaults: spec.modelDefaults,
             scale: {
               scale: { width: size.width, depth: size.depth },
               spec: ["sizes", j],
@@ -252,7 +267,6 @@ function ladderDrafts(spec: LadderSpec): RunDraft[] {
             },
             assignment: [],
             budget: { budget, spec: ["budgets", k] },
-            priority: spec.priority,
             origin: {
               kind: "ladder",
               entry: name,
