@@ -28,3 +28,19 @@ export function maxDiff(a: Float32Array, b: Float32Array, from = 0, to = a.lengt
   for (let i = from; i < to; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+/** Next-byte training pair of `rows` ([B][T+1] bytes): x = bytes 0..T-1, y = bytes 1..T, both [B, T] int32. */
+export function nextByteBatch(rows: number[][]): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  return {
+    x: tf.tensor2d(
+      rows.map((r) => r.slice(0, -1)),
+      undefined,
+      "int32",
+    ),
+    y: tf.tensor2d(
+      rows.map((r) => r.slice(1)),
+      undefined,
+      "int32",
+    ),
+  };
+}

@@ -16,7 +16,7 @@ import {
 import { nextByteCrossEntropy } from "../src/loss";
 import { ParamStore } from "../src/params";
 import { goldenFixtures } from "./fixtures";
-import { logitsOf, maxDiff, randomBytes } from "./helpers";
+import { logitsOf, maxDiff, nextByteBatch, randomBytes } from "./helpers";
 
 /** 1 chunking stage, per-level heads / rotary dims / windows that differ. */
 const ONE_STAGE: HNetConfigInput = {
@@ -52,16 +52,7 @@ function stage0Mask(model: HNetLM, row: number[]): Uint8Array {
 }
 
 function lmLoss(model: HNetLM, rows: number[][], withAux: boolean): tf.Scalar {
-  const x = tf.tensor2d(
-    rows.map((r) => r.slice(0, -1)),
-    undefined,
-    "int32",
-  );
-  const y = tf.tensor2d(
-    rows.map((r) => r.slice(1)),
-    undefined,
-    "int32",
-  );
+  const { x, y } = nextByteBatch(rows);
   const out = model.forward(x);
   const ce = nextByteCrossEntropy(out.logits, y);
   return (withAux ? ce.add(out.auxLoss!) : ce) as tf.Scalar;

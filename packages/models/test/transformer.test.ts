@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
 import { nextByteCrossEntropy } from "../src/loss";
-import { logitsOf, maxDiff, randomBytes } from "./helpers";
+import { logitsOf, maxDiff, nextByteBatch, randomBytes } from "./helpers";
 import { profiledMatmulFlops } from "./matmul-flops";
 import {
   createTransformer,
@@ -122,16 +122,7 @@ describe.each(VARIANTS)("transformer %s", (_label, config) => {
   it("gradients reach every parameter, finite and non-zero", () => {
     const model = createTransformer(config, 6);
     const rows = randomBytes(2, 12, 9);
-    const x = tf.tensor2d(
-      rows.map((r) => r.slice(0, -1)),
-      undefined,
-      "int32",
-    );
-    const y = tf.tensor2d(
-      rows.map((r) => r.slice(1)),
-      undefined,
-      "int32",
-    );
+    const { x, y } = nextByteBatch(rows);
     const { value, grads } = tf.variableGrads(
       () => nextByteCrossEntropy(model.forward(x).logits, y),
       model.trainableVariables(),
@@ -156,16 +147,7 @@ describe.each(VARIANTS)("transformer %s", (_label, config) => {
   it("starts near ln 256 nats per byte", () => {
     const model = createTransformer({ ...config, n_embd: 32, n_head: 4 }, 7);
     const rows = randomBytes(2, 33, 10);
-    const x = tf.tensor2d(
-      rows.map((r) => r.slice(0, -1)),
-      undefined,
-      "int32",
-    );
-    const y = tf.tensor2d(
-      rows.map((r) => r.slice(1)),
-      undefined,
-      "int32",
-    );
+    const { x, y } = nextByteBatch(rows);
     const loss = tf.tidy(() => nextByteCrossEntropy(model.forward(x).logits, y).dataSync()[0]!);
     expect(Math.abs(loss - Math.log(256))).toBeLessThan(0.3);
     tf.dispose([x, y]);
@@ -175,16 +157,7 @@ describe.each(VARIANTS)("transformer %s", (_label, config) => {
   it("leaks no tensors across a training step (with dropout)", () => {
     const model = createTransformer({ ...config, dropout: 0.1 }, 8);
     const rows = randomBytes(2, 10, 11);
-    const x = tf.tensor2d(
-      rows.map((r) => r.slice(0, -1)),
-      undefined,
-      "int32",
-    );
-    const y = tf.tensor2d(
-      rows.map((r) => r.slice(1)),
-      undefined,
-      "int32",
-    );
+    const { x, y } = nextByteBatch(rows);
     const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(
       () => nextByteCrossEntropy(model.forward(x, { training: true }).logits, y),

@@ -1,3 +1,4 @@
+import type { ArchitectureAtBudget } from "../compare/compute-matched";
 import type { CrossingResult } from "../fit/crossing";
 import type { CurvePoint, PowerLawFit } from "../fit/power-law";
 import type { SummaryStats } from "../stats/summary";
@@ -67,16 +68,8 @@ export interface ScalingSection {
   crossings: ReportCrossing[];
 }
 
-export interface ComparisonCell {
-  architecture: string;
-  n: number;
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  notReached: number;
-  beforeFirstPoint: number;
-}
+/** One architecture at one budget of the compute-matched table (the analysis result without its run list). */
+export type ComparisonCell = Omit<ArchitectureAtBudget, "runs">;
 
 export interface ComparisonSection {
   metric: string;
