@@ -2,7 +2,7 @@ import type { z } from "zod";
 
 /**
  * One problem with a spec, in the shape of the REST error envelope's `details` (path + issue) plus the fix.
- * `path` points into the spec the user wrote (`architectures[1].model.shortenFactor`,
+ * `path` points into the spec the user wrote (`architectures[1].model.shorten_factor`,
  * `parameters.grid["optimizer.lr"]`), so an editor or a form can highlight the field.
  */
 export interface SpecIssue {

@@ -45,27 +45,27 @@ export function checkCombination(
   const seq: PathSegment[] = ["seqLen"];
   switch (architecture) {
     case "hourglass": {
-      const maxSeqLen = model.maxSeqLen as number;
+      const maxSeqLen = model.max_seq_len as number;
       if (seqLen > maxSeqLen)
         report.errors.push({
-          path: ["model", "maxSeqLen"],
-          issue: `seqLen ${seqLen} exceeds the hourglass maxSeqLen ${maxSeqLen} (rows of its position embedding)`,
-          fix: `set model.maxSeqLen >= ${seqLen}, or lower seqLen`,
+          path: ["model", "max_seq_len"],
+          issue: `seqLen ${seqLen} exceeds the hourglass max_seq_len ${maxSeqLen} (rows of its position embedding)`,
+          fix: `set model.max_seq_len >= ${seqLen}, or lower seqLen`,
         });
       if (!helpers.resolveHourglassLevels) break;
       const factors = hourglassFactors(
-        helpers.resolveHourglassLevels(model.depth as never, model.shortenFactor as never),
+        helpers.resolveHourglassLevels(model.depth as never, model.shorten_factor as never),
       );
       const total = product(factors);
       if (total > seqLen)
         report.errors.push({
-          path: ["model", "shortenFactor"],
+          path: ["model", "shorten_factor"],
           issue: `the shortening factors [${factors.join(", ")}] shorten by ${total} in all, more than seqLen ${seqLen}: the innermost valley would hold less than one real token`,
           fix: `use factors whose product divides seqLen ${seqLen} (e.g. ${largestDivisorAtMost(seqLen, Math.min(total, 8))}), or raise seqLen`,
         });
       else if (seqLen % total !== 0)
         report.warnings.push({
-          path: ["model", "shortenFactor"],
+          path: ["model", "shorten_factor"],
           issue: `seqLen ${seqLen} is not a multiple of the total shortening ${total}: every sequence is padded to ${Math.ceil(seqLen / total) * total} in the valley`,
           fix: `pick seqLen a multiple of ${total}`,
         });

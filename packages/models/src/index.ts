@@ -1,4 +1,5 @@
 export * from "./backend";
+export { bothSpellingsMessage, type DeprecatedKey, type DeprecatedKeys } from "./config-keys";
 export * from "./golden";
 export * from "./layers";
 export * from "./model";

@@ -1,6 +1,7 @@
 import type { z } from "zod";
+import { type DeprecatedKey, type DeprecatedKeys, findDeprecatedKeys } from "./config-keys";
 import { createHNet, hnetConfigSchema } from "./hnet";
-import { createHourglass, hourglassConfigSchema } from "./hourglass";
+import { createHourglass, HOURGLASS_DEPRECATED_KEYS, hourglassConfigSchema } from "./hourglass";
 import { createMegabyte, megabyteConfigSchema } from "./megabyte";
 import { ARCHITECTURES, type Architecture, type ByteLM } from "./model";
 import { parseOrThrow } from "./parse";
@@ -14,11 +15,17 @@ import { createTransformer, transformerConfigSchema } from "./transformer";
 interface ZooEntry {
   schema: z.ZodType;
   create(config: never, seed: number): ByteLM;
+  /** Old spellings of config keys the schema still accepts (renaming them), each with the key to write. */
+  deprecatedKeys?: DeprecatedKeys;
 }
 
 const ZOO = {
   transformer: { schema: transformerConfigSchema, create: createTransformer },
-  hourglass: { schema: hourglassConfigSchema, create: createHourglass },
+  hourglass: {
+    schema: hourglassConfigSchema,
+    create: createHourglass,
+    deprecatedKeys: HOURGLASS_DEPRECATED_KEYS,
+  },
   megabyte: { schema: megabyteConfigSchema, create: createMegabyte },
   hnet: { schema: hnetConfigSchema, create: createHNet },
 } satisfies Record<Architecture, ZooEntry>;
@@ -38,6 +45,18 @@ function entry(architecture: string): ZooEntry {
 /** The zod schema of an architecture's config. */
 export function architectureConfigSchema<A extends Architecture>(architecture: A): (typeof ZOO)[A]["schema"] {
   return entry(architecture).schema as (typeof ZOO)[A]["schema"];
+}
+
+/**
+ * The deprecated keys written at the top level of a raw (not yet parsed) model config of `architecture`,
+ * each with the key to write instead, e.g. hourglass `{ key: "shortenFactor", use: "shorten_factor" }`.
+ * The schema accepts them (it renames them, so the parsed config and its hash do not depend on the
+ * spelling); callers that read user input use this to tell the user. Both spellings of one key together
+ * are refused by the schema.
+ */
+export function deprecatedConfigKeys(architecture: string, rawModelConfig: unknown): DeprecatedKey[] {
+  const renames = entry(architecture).deprecatedKeys;
+  return renames ? findDeprecatedKeys(renames, rawModelConfig) : [];
 }
 
 /**

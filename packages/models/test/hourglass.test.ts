@@ -13,6 +13,7 @@ import {
   hourglassFromReference,
 } from "../src/hourglass";
 import { nextByteCrossEntropy } from "../src/loss";
+import { createModel, deprecatedConfigKeys } from "../src/zoo";
 import { goldenFixtures } from "./fixtures";
 import { logitsOf, maxDiff, randomBytes } from "./helpers";
 import { profiledMatmulFlops } from "./matmul-flops";
@@ -24,21 +25,21 @@ const extraFixtures = readdirSync(EXTRA_DIR)
   .filter((d) => existsSync(join(d, "manifest.json")));
 const fixtures = [...goldenFixtures("hourglass"), ...extraFixtures];
 
-/** Two small levels deep, T = 23 is a multiple of neither 2 nor 6, heads*dimHead (24) != dim (16). */
+/** Two small levels deep, T = 23 is a multiple of neither 2 nor 6, heads*dim_head (24) != dim (16). */
 const NESTED_NAIVE: HourglassConfigInput = {
   dim: 16,
   depth: [1, [1, 1, 1], 1],
-  shortenFactor: [2, 3],
+  shorten_factor: [2, 3],
   heads: 2,
-  dimHead: 12,
-  attnResampling: true,
-  updownSampleType: "naive",
-  maxSeqLen: 64,
+  dim_head: 12,
+  attn_resampling: true,
+  updown_sample_type: "naive",
+  max_seq_len: 64,
 };
 const NESTED_LINEAR: HourglassConfigInput = {
   ...NESTED_NAIVE,
-  shortenFactor: 3,
-  updownSampleType: "linear",
+  shorten_factor: 3,
+  updown_sample_type: "linear",
 };
 const T = 23;
 
@@ -181,7 +182,10 @@ describe.each([
 
 describe("hourglass model", () => {
   it("starts near ln 256 nats per byte with the default initialisation", () => {
-    const model = createHourglass({ dim: 64, depth: [1, 1, 1], shortenFactor: 4, heads: 2, dimHead: 32 }, 1);
+    const model = createHourglass(
+      { dim: 64, depth: [1, 1, 1], shorten_factor: 4, heads: 2, dim_head: 32 },
+      1,
+    );
     const rows = [randomRow(65, 1), randomRow(65, 2), randomRow(65, 3)];
     const loss = tf.tidy(() => {
       const bytes = tf.tensor2d(rows, [3, 65], "int32");
@@ -194,8 +198,8 @@ describe("hourglass model", () => {
   });
 
   it("saves compute: a shortened valley costs fewer FLOPs per byte than the same layers at full length", () => {
-    const shared = { dim: 64, heads: 2, dimHead: 32, attnResampling: false, maxSeqLen: 1024 };
-    const hourglass = createHourglass({ ...shared, depth: [1, 4, 1], shortenFactor: 4 });
+    const shared = { dim: 64, heads: 2, dim_head: 32, attn_resampling: false, max_seq_len: 1024 };
+    const hourglass = createHourglass({ ...shared, depth: [1, 4, 1], shorten_factor: 4 });
     const flat = createHourglass({ ...shared, depth: 6 });
     expect(hourglass.flopsPerByte(1024).forward).toBeLessThan(0.5 * flat.flopsPerByte(1024).forward);
     hourglass.dispose();
@@ -215,18 +219,95 @@ describe("hourglass model", () => {
   });
 
   it("rejects configs and inputs it cannot run, naming the field", () => {
-    const tooFewFactors = hourglassConfigSchema.safeParse({ depth: [1, [1, 1, 1], 1], shortenFactor: [2] });
+    const tooFewFactors = hourglassConfigSchema.safeParse({ depth: [1, [1, 1, 1], 1], shorten_factor: [2] });
     expect(tooFewFactors.success).toBe(false);
-    expect(tooFewFactors.error?.issues[0]?.path).toEqual(["shortenFactor"]);
+    expect(tooFewFactors.error?.issues[0]?.path).toEqual(["shorten_factor"]);
     expect(hourglassConfigSchema.safeParse({ depth: [1, 1] }).success).toBe(false);
     // Built directly (not through the zoo), a bad config is one error naming each field.
     expect(() => createHourglass({ heads: 0, dim: -1 })).toThrow(
       /^invalid hourglass config:\n {2}dim: .*\n {2}heads: /,
     );
-    const model = createHourglass({ ...NESTED_NAIVE, maxSeqLen: 8 });
+    const model = createHourglass({ ...NESTED_NAIVE, max_seq_len: 8 });
     const bytes = tf.zeros([1, 9], "int32") as tf.Tensor2D;
-    expect(() => model.forward(bytes)).toThrow(/maxSeqLen/);
+    expect(() => model.forward(bytes)).toThrow(/max_seq_len/);
     bytes.dispose();
     model.dispose();
+  });
+});
+
+describe("hourglass config keys: snake_case, the old camelCase still accepted", () => {
+  const snake = {
+    dim: 32,
+    depth: [1, [1, 1, 1], 1],
+    shorten_factor: [2, 3],
+    heads: 2,
+    dim_head: 8,
+    attn_resampling: false,
+    updown_sample_type: "linear",
+    max_seq_len: 48,
+    norm_out: true,
+    causal: true,
+    ff_mult: 2,
+  } as const;
+  const camel = {
+    dim: 32,
+    depth: [1, [1, 1, 1], 1],
+    shortenFactor: [2, 3],
+    heads: 2,
+    dimHead: 8,
+    attnResampling: false,
+    updownSampleType: "linear",
+    maxSeqLen: 48,
+    normOut: true,
+    causal: true,
+    ffMult: 2,
+  } as const;
+
+  it("parses both spellings into the same snake_case config", () => {
+    const fromSnake = hourglassConfigSchema.parse(snake);
+    const fromCamel = hourglassConfigSchema.parse(camel);
+    expect(fromCamel).toEqual(fromSnake);
+    expect(Object.keys(fromCamel).sort()).toEqual(Object.keys(snake).sort());
+    // Half and half is fine too: each key is renamed on its own.
+    expect(
+      hourglassConfigSchema.parse({ ...snake, shorten_factor: undefined, shortenFactor: [2, 3] }),
+    ).toEqual(fromSnake);
+    const a = createModel("hourglass", camel);
+    const b = createModel("hourglass", snake);
+    expect(a.config).toEqual(b.config);
+    expect(a.paramCount()).toBe(b.paramCount());
+    a.dispose();
+    b.dispose();
+  });
+
+  it("deprecatedConfigKeys names each old key and its replacement (and nothing for current keys)", () => {
+    expect(deprecatedConfigKeys("hourglass", camel)).toEqual([
+      { key: "shortenFactor", use: "shorten_factor" },
+      { key: "dimHead", use: "dim_head" },
+      { key: "attnResampling", use: "attn_resampling" },
+      { key: "updownSampleType", use: "updown_sample_type" },
+      { key: "maxSeqLen", use: "max_seq_len" },
+      { key: "normOut", use: "norm_out" },
+      { key: "ffMult", use: "ff_mult" },
+    ]);
+    expect(deprecatedConfigKeys("hourglass", snake)).toEqual([]);
+    expect(deprecatedConfigKeys("hourglass", undefined)).toEqual([]);
+    expect(deprecatedConfigKeys("megabyte", { dimHead: 8 })).toEqual([]); // megabyte never had camelCase keys
+    expect(() => deprecatedConfigKeys("gpt", {})).toThrow(/unknown architecture "gpt"/);
+  });
+
+  it("refuses both spellings of one key, naming both and which to keep", () => {
+    const both = hourglassConfigSchema.safeParse({ ...snake, maxSeqLen: 64 });
+    expect(both.success).toBe(false);
+    expect(both.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ["maxSeqLen"],
+        message:
+          "maxSeqLen and max_seq_len are two spellings of the same key: keep max_seq_len and remove maxSeqLen (the deprecated spelling)",
+      }),
+    ]);
+    expect(() => createModel("hourglass", { shortenFactor: 2, shorten_factor: 2 })).toThrow(
+      /invalid hourglass config:\n {2}shortenFactor: shortenFactor and shorten_factor are two spellings of the same key: keep shorten_factor/,
+    );
   });
 });

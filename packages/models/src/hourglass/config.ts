@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { acceptDeprecatedKeys, type WithDeprecatedKeys } from "../config-keys";
 
 /**
  * Depth of one hourglass level: either a plain number of Transformer layers, or
@@ -18,7 +19,7 @@ export const hourglassDepthSchema: z.ZodType<HourglassDepth> = z.lazy(() =>
  * Models"), following lucidrains/hourglass-transformer-pytorch (HourglassTransformerLM) so reference weights
  * import 1:1. Defaults follow that repository's README example / constructor defaults unless noted.
  */
-export const hourglassConfigSchema = z
+const hourglassConfigObject = z
   .object({
     /** Model width. 512 as in the reference README example. */
     dim: z.number().int().positive().default(512),
@@ -31,39 +32,64 @@ export const hourglassConfigSchema = z
      * Shortening factor per hourglass level, outermost first. A single number is reused at every nested level
      * (reference behaviour); a list gives one per level. 2 as in the reference README example.
      */
-    shortenFactor: z
+    shorten_factor: z
       .union([z.number().int().positive(), z.array(z.number().int().positive()).min(1)])
       .default(2),
     /** Attention heads. 8 = reference default. */
     heads: z.number().int().positive().default(8),
-    /** Width of one head; heads * dimHead may differ from dim. 64 = reference default. */
-    dimHead: z.number().int().positive().default(64),
+    /** Width of one head; heads * dim_head may differ from dim. 64 = reference default. */
+    dim_head: z.number().int().positive().default(64),
     /** Attention resampling around the valley (paper section 3.3). true = reference default. */
-    attnResampling: z.boolean().default(true),
+    attn_resampling: z.boolean().default(true),
     /**
      * "naive" = mean-pool / repeat, "linear" = linear projection of the s concatenated vectors / linear
      * projection split into s vectors. "naive" = reference default (the paper's linear variant is for images).
      */
-    updownSampleType: z.enum(["naive", "linear"]).default("naive"),
+    updown_sample_type: z.enum(["naive", "linear"]).default("naive"),
     /** Rows of the learned absolute position embedding = longest sequence. 1024 as in the reference README. */
-    maxSeqLen: z.number().int().positive().default(1024),
+    max_seq_len: z.number().int().positive().default(1024),
     /** Final LayerNorm before the logits. true: HourglassTransformerLM always builds it (norm_out=True). */
-    normOut: z.boolean().default(true),
+    norm_out: z.boolean().default(true),
     /** Causal LM (shift by s-1 before pooling, causal masks). true = reference default; false is an encoder. */
     causal: z.boolean().default(true),
     /** Feed-forward expansion. 4 = the reference's FeedForward mult (not exposed by HourglassTransformer). */
-    ffMult: z.number().int().positive().default(4),
+    ff_mult: z.number().int().positive().default(4),
   })
   .superRefine((cfg, ctx) => {
     try {
-      resolveLevels(cfg.depth, cfg.shortenFactor);
+      resolveLevels(cfg.depth, cfg.shorten_factor);
     } catch (error) {
-      ctx.addIssue({ code: "custom", path: ["shortenFactor"], message: (error as Error).message });
+      ctx.addIssue({ code: "custom", path: ["shorten_factor"], message: (error as Error).message });
     }
   });
 
-export type HourglassConfig = z.infer<typeof hourglassConfigSchema>;
-export type HourglassConfigInput = z.input<typeof hourglassConfigSchema>;
+/**
+ * The camelCase spellings the hourglass config had before model config keys became snake_case everywhere
+ * (deprecated, still accepted: the schema renames them, and spec expansion / `bytelab train` warn).
+ */
+export const HOURGLASS_DEPRECATED_KEYS = {
+  shortenFactor: "shorten_factor",
+  dimHead: "dim_head",
+  attnResampling: "attn_resampling",
+  updownSampleType: "updown_sample_type",
+  maxSeqLen: "max_seq_len",
+  normOut: "norm_out",
+  ffMult: "ff_mult",
+} as const satisfies Record<string, keyof z.input<typeof hourglassConfigObject>>;
+
+/** The config as validated, stored and hashed: snake_case keys only. */
+export type HourglassConfig = z.output<typeof hourglassConfigObject>;
+/** What the schema accepts: every key optional, the deprecated camelCase spellings included. */
+export type HourglassConfigInput = WithDeprecatedKeys<
+  z.input<typeof hourglassConfigObject>,
+  typeof HOURGLASS_DEPRECATED_KEYS
+>;
+
+/** The hourglass config schema: deprecated camelCase keys are renamed first (both spellings of one key: an issue). */
+export const hourglassConfigSchema = acceptDeprecatedKeys<HourglassConfigInput, typeof hourglassConfigObject>(
+  HOURGLASS_DEPRECATED_KEYS,
+  hourglassConfigObject,
+);
 
 /** One resolved level: a plain Transformer stack, or an hourglass with its own shortening factor. */
 export type HourglassLevel =
@@ -83,7 +109,7 @@ export function resolveLevels(depth: HourglassDepth, shortenFactor: number | num
     const [first, ...others] = shortenFactor;
     if (first === undefined) {
       throw new Error(
-        `depth ${JSON.stringify(depth)} needs one more shortening factor: give shortenFactor one entry per nested hourglass`,
+        `depth ${JSON.stringify(depth)} needs one more shortening factor: give shorten_factor one entry per nested hourglass`,
       );
     }
     s = first;

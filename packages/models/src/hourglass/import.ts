@@ -26,7 +26,7 @@ function agree(what: string, fromKwargs: unknown, fromShapes: unknown): void {
   }
 }
 
-/** Reference kwargs (snake_case, tuples as JSON arrays) + state_dict shapes -> our validated config. */
+/** Reference kwargs (snake_case like our keys, tuples as JSON arrays) + state_dict shapes -> our validated config. */
 export function hourglassConfigFromReference(
   kwargs: Record<string, unknown>,
   weights: Map<string, ReferenceTensor>,
@@ -68,15 +68,19 @@ export function hourglassConfigFromReference(
     {
       dim,
       depth,
-      shortenFactor: kwarg(kwargs, "shorten_factor", undefined),
+      shorten_factor: kwarg(kwargs, "shorten_factor", undefined),
       heads,
-      dimHead,
-      attnResampling: nested ? attnResampling : kwarg(kwargs, "attn_resampling", true),
-      updownSampleType: nested ? (linear ? "linear" : "naive") : kwarg(kwargs, "updown_sample_type", "naive"),
-      maxSeqLen,
-      normOut,
+      dim_head: dimHead,
+      attn_resampling: nested ? attnResampling : kwarg(kwargs, "attn_resampling", true),
+      updown_sample_type: nested
+        ? linear
+          ? "linear"
+          : "naive"
+        : kwarg(kwargs, "updown_sample_type", "naive"),
+      max_seq_len: maxSeqLen,
+      norm_out: normOut,
       causal: kwarg(kwargs, "causal", true),
-      ffMult,
+      ff_mult: ffMult,
     },
     "reference kwargs do not make a valid hourglass config",
   );

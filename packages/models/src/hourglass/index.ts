@@ -1,4 +1,5 @@
 export {
+  HOURGLASS_DEPRECATED_KEYS,
   type HourglassConfig,
   type HourglassConfigInput,
   type HourglassDepth,

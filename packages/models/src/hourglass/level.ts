@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { ParamStore } from "../params";
 import { applyLayerNorm, applyLinear, createLayerNorm, createLinear, createStack } from "./blocks";
-import type { HourglassLevel } from "./config";
+import type { HourglassConfig, HourglassLevel } from "./config";
 import {
   concatGroups,
   groups,
@@ -12,15 +12,11 @@ import {
   splitSlots,
 } from "./sampling";
 
-export interface LevelOptions {
-  dim: number;
-  heads: number;
-  dimHead: number;
-  ffMult: number;
-  causal: boolean;
-  updownSampleType: "naive" | "linear";
-  attnResampling: boolean;
-}
+/** The config fields every level shares. */
+export type LevelOptions = Pick<
+  HourglassConfig,
+  "dim" | "heads" | "dim_head" | "ff_mult" | "causal" | "updown_sample_type" | "attn_resampling"
+>;
 
 /** x: [B, T, D] -> [B, T, D], any T. */
 export type LevelForward = (x: tf.Tensor3D) => tf.Tensor3D;
@@ -37,7 +33,7 @@ export function createLevel(
   opts: LevelOptions,
   normOut: boolean,
 ): LevelForward {
-  const stackShape = { dim: opts.dim, heads: opts.heads, dimHead: opts.dimHead, ffMult: opts.ffMult };
+  const stackShape = { dim: opts.dim, heads: opts.heads, dimHead: opts.dim_head, ffMult: opts.ff_mult };
   if (level.kind === "transformer") {
     const stack = createStack(params, prefix, {
       ...stackShape,
@@ -50,17 +46,17 @@ export function createLevel(
 
   const s = level.shortenFactor;
   const { dim } = opts;
-  const linearSampling = opts.updownSampleType === "linear";
+  const linearSampling = opts.updown_sample_type === "linear";
   if (linearSampling) {
     createLinear(params, `${prefix}downsample.proj`, dim, s * dim, true);
     createLinear(params, `${prefix}upsample.proj`, s * dim, dim, true);
   }
   const valley = createLevel(params, `${prefix}valley_transformer.`, level.valley, opts, false);
   const resampleStack = { ...stackShape, depth: 1, causal: false };
-  const resamplePre = opts.attnResampling
+  const resamplePre = opts.attn_resampling
     ? createStack(params, `${prefix}attn_resampling_pre_valley.`, resampleStack)
     : undefined;
-  const resamplePost = opts.attnResampling
+  const resamplePost = opts.attn_resampling
     ? createStack(params, `${prefix}attn_resampling_post_valley.`, resampleStack)
     : undefined;
   const pre = createStack(params, `${prefix}pre_transformer.`, {

@@ -30,22 +30,22 @@ export class HourglassLM implements ByteLM {
     this.params = new ParamStore(seed);
     // nn.Embedding default init: N(0, 1).
     this.params.create("token_emb.weight", [VOCAB_SIZE, cfg.dim], { kind: "normal", std: 1 });
-    this.params.create("pos_emb.weight", [cfg.maxSeqLen, cfg.dim], { kind: "normal", std: 1 });
+    this.params.create("pos_emb.weight", [cfg.max_seq_len, cfg.dim], { kind: "normal", std: 1 });
     this.body = createLevel(
       this.params,
       "transformer.",
-      resolveLevels(cfg.depth, cfg.shortenFactor),
+      resolveLevels(cfg.depth, cfg.shorten_factor),
       cfg,
-      cfg.normOut,
+      cfg.norm_out,
     );
     createLinear(this.params, "to_logits", VOCAB_SIZE, cfg.dim, true);
   }
 
   forward(bytes: tf.Tensor2D): ForwardOutput {
     const t = bytes.shape[1];
-    if (t > this.config.maxSeqLen) {
+    if (t > this.config.max_seq_len) {
       throw new Error(
-        `hourglass: sequence length ${t} exceeds maxSeqLen ${this.config.maxSeqLen} (rows of the position embedding); raise config.maxSeqLen or feed shorter windows`,
+        `hourglass: sequence length ${t} exceeds max_seq_len ${this.config.max_seq_len} (rows of the position embedding); raise config.max_seq_len or feed shorter windows`,
       );
     }
     const logits = tf.tidy(() => {
