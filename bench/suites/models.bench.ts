@@ -35,11 +35,11 @@ const CONFIGS: Record<Architecture, Record<string, unknown>> = {
   hourglass: {
     dim: 128,
     depth: [1, 2, 1],
-    shortenFactor: 4,
+    shorten_factor: 4,
     heads: 4,
-    dimHead: 32,
-    maxSeqLen: SEQ,
-    attnResampling: false,
+    dim_head: 32,
+    max_seq_len: SEQ,
+    attn_resampling: false,
   },
   megabyte: { dim: [128, 128], depth: [2, 2], max_seq_len: [SEQ / 4, 4], dim_head: 32, heads: 4 },
   hnet: {

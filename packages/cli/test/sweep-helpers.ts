@@ -104,7 +104,7 @@ name: ${name}
 base: { dataset: brown, seqLen: 32, batchSize: 2, logInterval: 1, eval: { interval: 0 } }
 architectures:
   - architecture: hourglass
-    model: { dim: 32, heads: 2, dimHead: 16, depth: [1, 1, 1], shortenFactor: 2 }
+    model: { dim: 32, heads: 2, dim_head: 16, depth: [1, 1, 1], shorten_factor: 2 }
   - architecture: megabyte
     model: { dim: [32, 16], depth: [1, 1], max_seq_len: [8, 4], heads: 2, dim_head: 16 }
 seeds: [0]

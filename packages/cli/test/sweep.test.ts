@@ -24,7 +24,7 @@ async function liveJobs(): Promise<number> {
 
 const tiny = writeSpec(dir, "tiny.yaml", tinySpecYaml("tiny"));
 /** Valid as a spec, but one of its runs is not: found by the expansion. */
-const bad = writeSpec(dir, "bad.yaml", tinySpecYaml("bad").replace("shortenFactor: 2", "shortenFactr: 2"));
+const bad = writeSpec(dir, "bad.yaml", tinySpecYaml("bad").replace("shorten_factor: 2", "shorten_factr: 2"));
 /** Invalid as a spec: two problems, both reported. */
 const badShape = writeSpec(
   dir,
@@ -51,8 +51,8 @@ describe("bytelab sweep submit (real process, test Postgres + Redis)", () => {
     const r = await cli(["submit", bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad} is invalid`);
-    expect(r.stderr).toContain('architectures[0].model.shortenFactr: unknown key "shortenFactr"');
-    expect(r.stderr).toContain('did you mean "shortenFactor"');
+    expect(r.stderr).toContain('architectures[0].model.shorten_factr: unknown key "shorten_factr"');
+    expect(r.stderr).toContain('did you mean "shorten_factor"');
     expect(r.stderr).toContain("[hourglass/s0]");
     expect(r.stdout).not.toContain("sweep id");
     const shape = await cli(["submit", badShape]);

@@ -67,7 +67,7 @@ describe("expansion counts", () => {
     const e = await expandSpec({
       ...small,
       architectures: [
-        { architecture: "hourglass", parameters: { grid: { "model.shortenFactor": [2, 4] } } },
+        { architecture: "hourglass", parameters: { grid: { "model.shorten_factor": [2, 4] } } },
         "megabyte",
       ],
       parameters: {
@@ -96,7 +96,7 @@ describe("config hash", () => {
           seqLen: 64,
         },
         architectures: [
-          { architecture: "hourglass", model: { causal: true, attnResampling: true, maxSeqLen: 64 } },
+          { architecture: "hourglass", model: { causal: true, attn_resampling: true, max_seq_len: 64 } },
         ],
       }),
     );
@@ -167,23 +167,23 @@ describe("invalid combinations are refused with the reason and the runs", () => 
     const r = await refused({
       ...small,
       architectures: [
-        { architecture: "hourglass", name: "short-table", model: { maxSeqLen: 32 } },
+        { architecture: "hourglass", name: "short-table", model: { max_seq_len: 32 } },
         {
           architecture: "hourglass",
           name: "too-short",
-          model: { depth: [1, [1, 1, 1], 1], shortenFactor: 16 },
+          model: { depth: [1, [1, 1, 1], 1], shorten_factor: 16 },
         },
       ],
     });
     expect(r.issues).toContainEqual({
-      path: "architectures[0].model.maxSeqLen",
-      issue: "seqLen 64 exceeds the hourglass maxSeqLen 32 (rows of its position embedding)",
-      fix: "set model.maxSeqLen >= 64, or lower seqLen",
+      path: "architectures[0].model.max_seq_len",
+      issue: "seqLen 64 exceeds the hourglass max_seq_len 32 (rows of its position embedding)",
+      fix: "set model.max_seq_len >= 64, or lower seqLen",
       runs: ["short-table/s0"],
     });
     expect(r.issues).toContainEqual(
       expect.objectContaining({
-        path: "architectures[1].model.shortenFactor",
+        path: "architectures[1].model.shorten_factor",
         issue: expect.stringContaining("shorten by 256 in all, more than seqLen 64"),
         runs: ["too-short/s0"],
       }),
@@ -195,24 +195,24 @@ describe("invalid combinations are refused with the reason and the runs", () => 
       ...small,
       seeds: [0, 1],
       architectures: ["hourglass"],
-      parameters: { grid: { "model.shortenFactor": [2, 128] } },
+      parameters: { grid: { "model.shorten_factor": [2, 128] } },
     });
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0]).toMatchObject({
-      path: 'parameters.grid["model.shortenFactor"]',
-      runs: ["hourglass/shortenFactor=128/s0", "hourglass/shortenFactor=128/s1"],
+      path: 'parameters.grid["model.shorten_factor"]',
+      runs: ["hourglass/shorten_factor=128/s0", "hourglass/shorten_factor=128/s1"],
     });
   });
 
   it("padding is a warning, not a refusal", async () => {
     const e = await expandSpec({
       ...small,
-      architectures: [{ architecture: "hourglass", model: { shortenFactor: 3 } }],
+      architectures: [{ architecture: "hourglass", model: { shorten_factor: 3 } }],
     });
     expect(e.runs).toHaveLength(1);
     expect(e.warnings).toContainEqual(
       expect.objectContaining({
-        path: "architectures[0].model.shortenFactor",
+        path: "architectures[0].model.shorten_factor",
         issue: expect.stringContaining("padded"),
       }),
     );

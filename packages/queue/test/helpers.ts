@@ -39,7 +39,7 @@ export function smallSweep(name: string, lrs: number[] = [1e-3, 3e-3]) {
     architectures: [
       {
         architecture: "hourglass",
-        model: { dim: 32, heads: 2, dimHead: 16, depth: [1, 1, 1], shortenFactor: 2 },
+        model: { dim: 32, heads: 2, dim_head: 16, depth: [1, 1, 1], shorten_factor: 2 },
       },
       {
         architecture: "megabyte",

@@ -13,7 +13,7 @@ export function defaultModelConfig(arch: Architecture, seqLen: number): Record<s
     case "hourglass":
       // 1 layer at byte level, 2 layers at 1/4 length, 1 layer back at byte level, plus the two attention
       // resampling layers (~0.72M).
-      return { dim: 96, depth: [1, 2, 1], shortenFactor: 4, heads: 3, dimHead: 32, maxSeqLen: seqLen };
+      return { dim: 96, depth: [1, 2, 1], shorten_factor: 4, heads: 3, dim_head: 32, max_seq_len: seqLen };
     case "megabyte":
       // Global model over patches of 4 bytes (2 layers, width 128) + local byte model (2 layers, width 96).
       return {

@@ -15,7 +15,7 @@ import { tinyCorpus } from "./helpers/corpus";
 const corpus = tinyCorpus(20_000);
 const TINY: Record<Architecture, Record<string, unknown>> = {
   transformer: { n_layer: 1, n_head: 2, n_embd: 32, block_size: 32 },
-  hourglass: { dim: 32, depth: [1, 1, 1], shortenFactor: 2, heads: 2, dimHead: 16, maxSeqLen: 32 },
+  hourglass: { dim: 32, depth: [1, 1, 1], shorten_factor: 2, heads: 2, dim_head: 16, max_seq_len: 32 },
   megabyte: { dim: [32, 32], depth: [1, 1], max_seq_len: [8, 4], dim_head: 16, heads: 2 },
   hnet: {
     arch_layout: ["T1", ["T1"], "T1"],
