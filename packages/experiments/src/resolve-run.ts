@@ -55,6 +55,11 @@ export function droppedKeys(input: unknown, output: unknown, path: PathSegment[]
   return [];
 }
 
+/** The warning for a deprecated model-config key the spec writes at `spec` (its replacement is `use`). */
+function deprecationWarning(spec: readonly PathSegment[], key: string, use: string): SpecIssue {
+  return { path: formatPath(spec), issue: `${key} is deprecated`, fix: `write ${use}` };
+}
+
 /**
  * Validates one draft into a concrete run: training config through @bytelab/train's schema, model config
  * through the architecture's schema (unknown keys refused), (model, seqLen) combination checks, model size
@@ -88,6 +93,34 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
   train.set(["seed"], draft.seed, ["seeds"]);
 
   const model = new OriginTrackingBuilder();
+  /**
+   * Merges a model-config fragment written at `spec`. A deprecated key (e.g. hourglass shortenFactor) is
+   * merged under the key that replaced it, with its origin kept at the key as written, and warned about;
+   * both spellings in one fragment is an issue.
+   */
+  const mergeModel = (fragment: unknown, spec: PathSegment[]) => {
+    const deprecated = zoo.deprecatedModelKeys(arch, fragment);
+    if (!deprecated.length || !isPlainObject(fragment)) {
+      model.merge(fragment, spec);
+      return;
+    }
+    const renamed = deprecated.filter(({ key, use }) => {
+      if (fragment[use] === undefined || fragment[key] === undefined) return true;
+      issues.push({
+        path: formatPath([...spec, key]),
+        issue: `${key} and ${use} are both given: ${key} is the deprecated spelling of ${use}`,
+        fix: `keep ${use} and remove ${key}`,
+      });
+      return false;
+    });
+    const rest = { ...fragment };
+    for (const { key } of deprecated) delete rest[key];
+    model.merge(rest, spec);
+    for (const { key, use } of renamed) {
+      warnings.push(deprecationWarning([...spec, key], key, use));
+      model.merge(fragment[key], [...spec, key], [use]);
+    }
+  };
   const specPathOf = (configPath: readonly PathSegment[]): PathSegment[] => {
     if (configPath[0] === "model") {
       const rest = configPath.slice(1);
@@ -123,7 +156,7 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
   const seqLen = pre.data.seqLen;
 
   if (draft.modelDefaults === "small") model.merge(zoo.train.defaultModelConfig(arch, seqLen), null);
-  for (const l of draft.modelLayers) model.merge(l.fragment, l.spec);
+  for (const l of draft.modelLayers) mergeModel(l.fragment, l.spec);
   const schema = zoo.modelSchema(arch);
   const parseModel = (raw: JsonObject): JsonObject | undefined => {
     if (!schema) return raw;
@@ -160,9 +193,15 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
     for (const [key, value] of Object.entries(scaled.model))
       if (zoo.train.canonicalJson(value) !== zoo.train.canonicalJson(base[key]))
         model.set([key], value, draft.scale.spec);
-    if (draft.scale.overrides) model.merge(draft.scale.overrides.fragment, draft.scale.overrides.spec);
+    if (draft.scale.overrides) mergeModel(draft.scale.overrides.fragment, draft.scale.overrides.spec);
   }
-  for (const a of modelAssignments) model.set(a.path, a.value, a.spec);
+  for (const a of modelAssignments) {
+    const [head, ...rest] = a.path;
+    const renamed =
+      typeof head === "string" ? zoo.deprecatedModelKeys(arch, { [head]: a.value })[0] : undefined;
+    if (renamed) warnings.push(deprecationWarning(a.spec, `model.${renamed.key}`, `model.${renamed.use}`));
+    model.set(renamed ? [renamed.use, ...rest] : a.path, a.value, a.spec);
+  }
   const parsedModel = parseModel(model.get());
   if (!parsedModel) return fail();
 

@@ -1,4 +1,4 @@
-import type { Architecture, ByteLM, FlopsPerByte } from "@bytelab/models";
+import type { Architecture, ByteLM, DeprecatedKey, FlopsPerByte } from "@bytelab/models";
 import type { z } from "zod";
 import type { CombinationHelpers } from "./model-checks";
 
@@ -37,6 +37,12 @@ export interface Zoo {
   >;
   /** The architecture's config schema, or undefined when the zoo has none (the config is then not checked). */
   modelSchema(architecture: Architecture): z.ZodType | undefined;
+  /**
+   * The deprecated keys at the top level of a model-config fragment as written (@bytelab/models
+   * `deprecatedConfigKeys`: the schema still accepts them under their old spelling), each with the key to
+   * write instead. Empty when @bytelab/models has no such helper.
+   */
+  deprecatedModelKeys(architecture: Architecture, rawModelConfig: unknown): DeprecatedKey[];
   /** Architecture helpers of @bytelab/models used by the (model, seqLen) checks. */
   readonly combinationHelpers: CombinationHelpers;
   /** Builds the model once (cached by config and seqLen) to read paramCount() and flopsPerByte(seqLen). */
@@ -69,8 +75,11 @@ function createZoo(train: TrainModule, models: ModelsModule): Zoo {
   const exports = models as unknown as Record<string, unknown>;
   const helper = <T>(name: string): T | undefined =>
     typeof exports[name] === "function" ? (exports[name] as T) : undefined;
+  const deprecatedConfigKeys =
+    helper<(architecture: string, raw: unknown) => DeprecatedKey[]>("deprecatedConfigKeys");
   return {
     train,
+    deprecatedModelKeys: (architecture, raw) => deprecatedConfigKeys?.(architecture, raw) ?? [],
     combinationHelpers: {
       resolveHourglassLevels: helper("resolveHourglassLevels"),
       megabytePaddingMultiple: helper("megabytePaddingMultiple"),

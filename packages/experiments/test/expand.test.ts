@@ -346,3 +346,89 @@ describe("ablations and ladders", () => {
     expect(hnetS[1]!.budget.steps).toBeGreaterThan(2.9 * hnetS[0]!.budget.steps);
   });
 });
+
+describe("deprecated model keys (hourglass camelCase)", () => {
+  const camel = { dim: 64, depth: [1, 2, 1], shortenFactor: 4, heads: 2, dimHead: 32, maxSeqLen: 64 };
+  const snake = { dim: 64, depth: [1, 2, 1], shorten_factor: 4, heads: 2, dim_head: 32, max_seq_len: 64 };
+  const sweep = (model: object) => ({
+    ...small,
+    architectures: ["transformer", { architecture: "hourglass", model }],
+  });
+
+  it("are accepted with one warning per key at the key as written, and give the same run and hash", async () => {
+    const old = await expandSpec(sweep(camel));
+    const current = await expandSpec(sweep(snake));
+    expect(current.warnings).toEqual([]);
+    expect(old.warnings).toEqual([
+      {
+        path: "architectures[1].model.shortenFactor",
+        issue: "shortenFactor is deprecated",
+        fix: "write shorten_factor",
+      },
+      { path: "architectures[1].model.dimHead", issue: "dimHead is deprecated", fix: "write dim_head" },
+      {
+        path: "architectures[1].model.maxSeqLen",
+        issue: "maxSeqLen is deprecated",
+        fix: "write max_seq_len",
+      },
+    ]);
+    const [o, c] = [old.runs[1]!, current.runs[1]!];
+    expect(o.config).toEqual(c.config);
+    expect(o.configHash).toBe(c.configHash);
+    expect(Object.keys(o.config.model)).not.toContain("shortenFactor");
+    expect(o.config.model.shorten_factor).toBe(4);
+  });
+
+  it("one warning per key for all the runs and seeds that share it; grid keys warn at the grid key", async () => {
+    const e = await expandSpec({
+      ...small,
+      seeds: [0, 1],
+      architectures: [{ architecture: "hourglass", model: { normOut: true } }],
+      parameters: { grid: { "model.shortenFactor": [2, 4] } },
+    });
+    expect(e.runs).toHaveLength(4);
+    expect(e.runs.map((r) => r.config.model.shorten_factor)).toEqual([2, 2, 4, 4]);
+    expect(e.warnings).toEqual([
+      { path: "architectures[0].model.normOut", issue: "normOut is deprecated", fix: "write norm_out" },
+      {
+        path: 'parameters.grid["model.shortenFactor"]',
+        issue: "model.shortenFactor is deprecated",
+        fix: "write model.shorten_factor",
+      },
+    ]);
+  });
+
+  it("problems with a deprecated key point at the key as written", async () => {
+    const r = await refused(sweep({ ...camel, maxSeqLen: 32 }));
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({
+        path: "architectures[1].model.maxSeqLen",
+        issue: "seqLen 64 exceeds the hourglass max_seq_len 32 (rows of its position embedding)",
+      }),
+    );
+    const bad = await refused(sweep({ shortenFactor: "two" }));
+    expect(bad.issues.map((i) => i.path)).toEqual(["architectures[1].model.shortenFactor"]);
+  });
+
+  it("both spellings of one key in the same model config are refused, naming both", async () => {
+    const r = await refused(sweep({ ...snake, shortenFactor: 2 }));
+    expect(r.issues).toEqual([
+      {
+        path: "architectures[1].model.shortenFactor",
+        issue:
+          "shortenFactor and shorten_factor are both given: shortenFactor is the deprecated spelling of shorten_factor",
+        fix: "keep shorten_factor and remove shortenFactor",
+        runs: ["hourglass/s0"],
+      },
+    ]);
+  });
+
+  it("a later layer may override a deprecated key with the current one (different places, no conflict)", async () => {
+    const e = await expandSpec({
+      ...small,
+      architectures: [{ architecture: "hourglass", model: { shortenFactor: 4 } }],
+      parameters: { grid: { "model.shorten_factor": [2] } },
+    });
+    expect(e.runs[0]!.config.model.shorten_factor).toBe(2);
+  });
+});
