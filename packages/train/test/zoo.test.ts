@@ -3,11 +3,12 @@ import { createModel, initBackend } from "@bytelab/models";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chunkBoundaryDepths } from "../src/boundaries";
 import { type Architecture, ARCHITECTURES, parseTrainConfig } from "../src/config";
+import { configHash } from "../src/config-hash";
 import { smallDefaults } from "../src/defaults";
 import { METRICS_FILE, type MetricRecord, readMetricsFile } from "../src/metrics";
 import { loadModelFromCheckpoint } from "../src/restore";
 import { readRunMeta } from "../src/run-meta";
-import { resumeTraining, train } from "../src/trainer";
+import { resolvedConfig, resumeTraining, train } from "../src/trainer";
 import { tinyCorpus } from "./helpers/corpus";
 
 // The real zoo models (tiny configs) through the real data pipeline: training runs, resumes exactly,
@@ -93,5 +94,44 @@ describe("small defaults", () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+describe("deprecated hourglass keys (camelCase)", () => {
+  const camel = { dim: 32, depth: [1, 1, 1], shortenFactor: 2, heads: 2, dimHead: 16, maxSeqLen: 32 };
+  const resolve = (model: Record<string, unknown>) => {
+    const c = parseTrainConfig({ ...config("hourglass"), model });
+    const built = createModel("hourglass", c.model, c.seed);
+    try {
+      return resolvedConfig(c, built);
+    } finally {
+      built.dispose();
+    }
+  };
+
+  it("give the same resolved config and config hash as the snake_case keys, and the trainer records that", async () => {
+    const fromCamel = resolve(camel);
+    const fromSnake = resolve(TINY.hourglass);
+    expect(fromCamel).toEqual(fromSnake);
+    expect(fromCamel.model).toMatchObject({ shorten_factor: 2, dim_head: 16, max_seq_len: 32 });
+    expect(Object.keys(fromCamel.model)).not.toContain("shortenFactor");
+    expect(configHash(fromCamel)).toBe(configHash(fromSnake));
+
+    const outDir = join(corpus.dir, "hourglass-camel");
+    const result = await train({ config: { ...config("hourglass"), model: camel }, outDir });
+    expect(result.status).toBe("COMPLETED");
+    const meta = readRunMeta(outDir)!;
+    expect(meta.config).toEqual(JSON.parse(JSON.stringify(fromSnake)));
+    expect(meta.configHash).toBe(configHash(fromSnake));
+  });
+
+  it("refuse both spellings of one key, naming both", async () => {
+    const both = { ...TINY.hourglass, maxSeqLen: 64 };
+    expect(() => resolve(both)).toThrow(
+      /maxSeqLen: maxSeqLen and max_seq_len are two spellings of the same key: keep max_seq_len/,
+    );
+    await expect(
+      train({ config: { ...config("hourglass"), model: both }, outDir: join(corpus.dir, "hourglass-both") }),
+    ).rejects.toThrow(/keep max_seq_len and remove maxSeqLen/);
   });
 });

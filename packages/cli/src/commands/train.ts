@@ -79,7 +79,7 @@ export function registerTrainCommands(program: Command): void {
 
 async function runTrainCommand(flags: TrainFlags): Promise<number> {
   const train = await import("@bytelab/train");
-  const { initBackend } = await import("@bytelab/models");
+  const { deprecatedConfigKeys, initBackend } = await import("@bytelab/models");
 
   if (flags.resume) {
     const conflicting = (
@@ -130,6 +130,11 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
     } else {
       const config = buildConfig(flags, train);
       const arch = String(config.architecture);
+      // Old spellings still work (the model schema renames them; the run records the new ones): say so.
+      for (const d of deprecatedConfigKeys(arch, config.model))
+        process.stderr.write(
+          `warning: ${flags.config ? `--config ${flags.config}: ` : ""}model.${d.key}: ${d.key} is deprecated (fix: write ${d.use})\n`,
+        );
       const outDir = resolve(flags.out ?? join("runs", `${timestamp()}-${arch}`));
       if (existsSync(join(outDir, train.RUN_FILE)))
         throw new Error(
