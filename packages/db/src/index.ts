@@ -23,4 +23,3 @@ export {
   type MetricValidationIssue,
   validateMetricPoints,
 } from "./metrics/point-schema";
-export { metricSeries, type SeriesOptions, type SeriesPoint } from "./metrics/series";

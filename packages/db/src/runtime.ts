@@ -18,12 +18,14 @@ export { ArtifactKind, EventLevel, RunEventKind, RunStatus, WorkerStatus } from 
 
 export { createPrismaClient, disconnectPrisma, getPool, getPrisma } from "./client";
 export { resolveDatabaseUrl } from "./env";
+export { metricSeries, type SeriesOptions, type SeriesPoint } from "./metrics/series";
 export * from "./json";
 
 export {
   canTransition,
   IllegalRunTransitionError,
   isTerminalRunStatus,
+  RERUNNABLE_RUN_STATUSES,
   RUN_TRANSITIONS,
   RunNotFoundError,
   RunTransitionConflictError,

@@ -95,9 +95,10 @@ describe("transitionRun", () => {
       "FAILED",
       "QUEUED",
     ]);
-    for (const terminal of ["COMPLETED", "FAILED", "CANCELLED", "DIVERGED"] as const) {
-      expect(RUN_TRANSITIONS[terminal]).toEqual([]);
-    }
+    for (const final of ["COMPLETED", "DIVERGED"] as const) expect(RUN_TRANSITIONS[final]).toEqual([]);
+    // A user's re-run: back to the queue, nowhere else.
+    for (const rerunnable of ["FAILED", "CANCELLED"] as const)
+      expect(RUN_TRANSITIONS[rerunnable]).toEqual(["QUEUED"]);
   });
 
   it("lets exactly one of two racing transitions from RUNNING win", async () => {

@@ -1,8 +1,10 @@
 import { RunStatus } from "../generated/prisma/enums";
 
 /**
- * Legal moves of a run. RUNNING -> QUEUED hands a run back (worker lost, preempted, retry);
- * COMPLETED, FAILED, CANCELLED and DIVERGED are terminal and never move again.
+ * Legal moves of a run. RUNNING -> QUEUED hands a run back (worker lost, preempted, retry). FAILED -> QUEUED
+ * and CANCELLED -> QUEUED are a user's explicit re-run (packages/service rerunRun): the run keeps its id,
+ * history and checkpoints, and the next worker resumes it from its last checkpoint. COMPLETED and DIVERGED
+ * never move again (a diverged run would diverge again: same config, same seed).
  */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = Object.freeze({
   [RunStatus.QUEUED]: [RunStatus.RUNNING, RunStatus.CANCELLED],
@@ -14,17 +16,27 @@ export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> 
     RunStatus.QUEUED,
   ],
   [RunStatus.COMPLETED]: [],
-  [RunStatus.FAILED]: [],
-  [RunStatus.CANCELLED]: [],
+  [RunStatus.FAILED]: [RunStatus.QUEUED],
+  [RunStatus.CANCELLED]: [RunStatus.QUEUED],
   [RunStatus.DIVERGED]: [],
 });
 
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = Object.freeze(
-  (Object.keys(RUN_TRANSITIONS) as RunStatus[]).filter((s) => RUN_TRANSITIONS[s].length === 0),
-);
+/** Finished: no worker trains the run (FAILED and CANCELLED runs may still be re-run by a user). */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = Object.freeze([
+  RunStatus.COMPLETED,
+  RunStatus.FAILED,
+  RunStatus.CANCELLED,
+  RunStatus.DIVERGED,
+]);
+
+/** Statuses a user may re-run from (to QUEUED). */
+export const RERUNNABLE_RUN_STATUSES: readonly RunStatus[] = Object.freeze([
+  RunStatus.FAILED,
+  RunStatus.CANCELLED,
+]);
 
 export function isTerminalRunStatus(status: RunStatus): boolean {
-  return RUN_TRANSITIONS[status].length === 0;
+  return TERMINAL_RUN_STATUSES.includes(status);
 }
 
 export function canTransition(from: RunStatus, to: RunStatus): boolean {

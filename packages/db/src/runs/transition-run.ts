@@ -25,7 +25,7 @@ export interface TransitionExtra {
   /** Extra columns to set in the same update (e.g. paramCount, flopsPerByte, backend, device, gitCommit). */
   set?: Pick<
     Prisma.RunUpdateManyMutationInput,
-    "paramCount" | "flopsPerByte" | "backend" | "device" | "gitCommit"
+    "paramCount" | "flopsPerByte" | "backend" | "device" | "gitCommit" | "environment"
   >;
 }
 
@@ -37,7 +37,8 @@ export interface TransitionExtra {
  * and the row keeps the winner's state. Illegal moves throw IllegalRunTransitionError and change nothing.
  *
  * Side effects: RUNNING sets startedAt, workerId and attempts += 1 and clears error; QUEUED (hand-back) clears
- * workerId and keeps queuedAt so the run keeps its place; terminal states set finishedAt; `error` is stored.
+ * workerId and keeps queuedAt so the run keeps its place (a re-run of a FAILED / CANCELLED run also clears
+ * finishedAt and error); terminal states set finishedAt; `error` is stored.
  */
 export async function transitionRun(
   prisma: PrismaClient,
@@ -60,6 +61,8 @@ export async function transitionRun(
     if (extra.workerId !== undefined) data.workerId = extra.workerId;
   } else if (to === RunStatus.QUEUED) {
     Object.assign(data, { workerId: null, startedAt: null });
+    // A re-run of a finished run: it is unfinished again, and its old error no longer applies.
+    if (isTerminalRunStatus(from)) Object.assign(data, { finishedAt: null, error: null });
   } else if (isTerminalRunStatus(to)) {
     data.finishedAt = now;
   }
