@@ -14,6 +14,7 @@
  *   aggregateSeeds(runs).groups;          // mean, median, stderr, t CI per config
  *   downsampleSeries(series, { method: "lttb", buckets: 500, scale: "log" });
  */
+export { flattenConfig, isSeedKey, stableJson } from "./aggregate/config-keys";
 export {
   type AggregateRunInput,
   aggregateRunSchema,

@@ -30,6 +30,7 @@ export { DEFAULT_JOB_OPTIONS, RUN_PRIORITY_RANGE, toBullPriority, trainJobOption
 export { type TrainJobPayload, type TrainJobPayloadInput, trainJobPayloadSchema } from "./payloads";
 export { JOB_REGISTRY, type JobKind, type JobRegistry } from "./registry";
 export { type RequeueOptions, type RequeueResult, requeueOrphans } from "./requeue";
+export { type RequeueRunResult, requeueRun } from "./rerun";
 export {
   SUBMIT_LOCK_KEY,
   type SubmitOptions,

@@ -23,8 +23,11 @@ export const trainJobPayloadSchema = z.strictObject({
   /** ASHA schedule of the sweep (rungs in training FLOPs), or null: train to the budget. */
   earlyStopping: ashaConfigSchema.nullable(),
   enqueue: z.strictObject({
-    /** submit: first add; requeue: re-added by requeueOrphans (Redis lost it or the job had finished). */
-    reason: z.enum(["submit", "requeue"]),
+    /**
+     * submit: first add; requeue: re-added by requeueOrphans (Redis lost it or the job had finished);
+     * rerun: a user re-ran a FAILED / CANCELLED run (it resumes from its last checkpoint).
+     */
+    reason: z.enum(["submit", "requeue", "rerun"]),
     at: z.iso.datetime(),
   }),
 });
