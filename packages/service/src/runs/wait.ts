@@ -1,0 +1,85 @@
+import type { ServiceContext } from "../context";
+import { NotFoundError } from "../errors";
+import type { RunDetail } from "../schemas/run";
+import type { SweepStatus } from "../schemas/sweep";
+import { findSweep, reusedRunIds } from "../sweeps/load";
+import { getSweepStatus } from "../sweeps/status";
+import { getRun } from "./detail";
+
+/** Longest wait one call may ask for: proxies and load balancers cut idle requests after a few minutes. */
+export const MAX_WAIT_SECONDS = 120;
+
+export interface WaitOptions {
+  /** Seconds to wait at most (clamped to [0, MAX_WAIT_SECONDS]). */
+  timeoutSeconds: number;
+  /** Time between checks (default 1 s). */
+  intervalMs?: number;
+  /** Stops waiting early (the client went away). */
+  signal?: AbortSignal;
+}
+
+export interface WaitResult<T> {
+  /** true when it finished; false when the timeout came first (ask again). */
+  finished: boolean;
+  waitedSeconds: number;
+  value: T;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Polls the cheap `finished` check until true or the deadline, then reads the full answer once. */
+async function waitFor<T>(
+  finished: () => Promise<boolean>,
+  read: () => Promise<T>,
+  opts: WaitOptions,
+): Promise<WaitResult<T>> {
+  const started = Date.now();
+  const deadline = started + Math.max(0, Math.min(MAX_WAIT_SECONDS, opts.timeoutSeconds)) * 1000;
+  let done = await finished();
+  while (!done && Date.now() < deadline && !opts.signal?.aborted) {
+    await sleep(Math.min(opts.intervalMs ?? 1000, Math.max(0, deadline - Date.now())), opts.signal);
+    done = await finished();
+  }
+  return { finished: done, waitedSeconds: (Date.now() - started) / 1000, value: await read() };
+}
+
+const ACTIVE = ["QUEUED", "RUNNING"] as const;
+
+/** Long poll: the sweep's status once every run has finished, or when the timeout comes first. */
+export async function waitForSweep(
+  ctx: ServiceContext,
+  sweepId: string,
+  opts: WaitOptions,
+): Promise<WaitResult<SweepStatus>> {
+  const sweep = await findSweep(ctx.prisma, sweepId);
+  const ids = reusedRunIds(sweep);
+  return waitFor(
+    async () =>
+      (await ctx.prisma.run.count({
+        where: { OR: [{ sweepId }, { id: { in: ids } }], status: { in: [...ACTIVE] } },
+      })) === 0,
+    () => getSweepStatus(ctx.prisma, sweepId),
+    opts,
+  );
+}
+
+/** Long poll: the run once it has finished (COMPLETED, FAILED, DIVERGED, CANCELLED), or at the timeout. */
+export async function waitForRun(
+  ctx: ServiceContext,
+  runId: string,
+  opts: WaitOptions,
+): Promise<WaitResult<RunDetail>> {
+  const finished = async () => {
+    const run = await ctx.prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!run) throw new NotFoundError("run", runId);
+    return !(ACTIVE as readonly string[]).includes(run.status);
+  };
+  return waitFor(finished, () => getRun(ctx, runId), opts);
+}
