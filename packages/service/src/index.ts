@@ -49,7 +49,7 @@ export { listRunArtifacts, listRunEvents, runLog } from "./runs/events";
 export { listRuns, parseRunListQuery, runRowsByIds } from "./runs/list";
 export { MAX_WAIT_SECONDS, type WaitOptions, type WaitResult, waitForRun, waitForSweep } from "./runs/wait";
 export * from "./schemas";
-export { chooseSource, ROLLUP_LEVELS } from "./series/levels";
+export { planSeriesRead, ROLLUP_LEVELS } from "./series/levels";
 export { parseSeriesQuery, querySeries } from "./series/query";
 export { cancelSweep, rerunSweep, type SweepActionOptions } from "./sweeps/actions";
 export { listSweeps } from "./sweeps/list";

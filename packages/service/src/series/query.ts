@@ -9,7 +9,7 @@ import {
   seriesQuerySchema,
   type XAxis,
 } from "../schemas/series";
-import { chooseSource, type SeriesSource } from "./levels";
+import { planSeriesRead, type Segment } from "./levels";
 
 /** The SQL expression of each x-axis on metric_points, and the pair of columns on the summaries. */
 const X_COLUMNS: Record<XAxis, { point: string; first: string; last: string }> = {
@@ -70,20 +70,15 @@ function sharedGrid(stats: StatRow[], q: SeriesQueryParsed): Grid | null {
   return { min, max, buckets: q.points, scale: q.scale };
 }
 
-/** How many of the series' steps fall in the grid's x range (x is monotone in step; linear estimate). */
-function stepSpan(s: StatRow, grid: Grid): number {
-  const span = s.last_step - s.first_step;
-  if (s.x_first === null || s.x_last === null || s.x_last <= s.x_first) return span;
-  const inRange = Math.min(s.x_last, grid.max) - Math.max(s.x_first, grid.min);
-  return Math.max(0, Math.round((span * inRange) / (s.x_last - s.x_first)));
-}
-
 interface BucketRow {
   run_id: string;
   name: string;
   b: number;
+  /** Points in the bucket (NaN included). */
   n: number;
-  y: number | null;
+  /** Sum and count of the finite values (the mean is sum / finite). */
+  sum: number | null;
+  finite: number;
   mn: number | null;
   mx: number | null;
   step: number;
@@ -104,10 +99,20 @@ function bucketExpr(xExpr: string, grid: Grid, lo: string, hi: string, n: string
   return `LEAST(GREATEST(width_bucket(${x}, ${lo}, ${hi}, ${n}), 1), ${n})`;
 }
 
-/** Stored points bucketed on the grid, for the series read from points. */
+/** One segment of one series to read: (run, metric, level or 0 for points, steps from..to). */
+type SegmentKey = [runId: string, name: string, level: number, fromStep: number, toStep: number];
+
+function segmentArrays(keys: readonly SegmentKey[]): unknown[] {
+  return [0, 1, 2, 3, 4].map((i) => keys.map((k) => k[i]));
+}
+
+/**
+ * Stored points in the steps of each segment, bucketed on the grid. Buckets of one series that several
+ * segments feed are merged afterwards (mergeBuckets).
+ */
 async function bucketedPoints(
   pool: pg.Pool,
-  keys: Array<[string, string]>,
+  keys: readonly SegmentKey[],
   x: XAxis,
   grid: Grid,
 ): Promise<BucketRow[]> {
@@ -115,22 +120,23 @@ async function bucketedPoints(
   const xe = X_COLUMNS[x].point;
   const [lo, hi] = axisBounds(grid);
   const { rows } = await pool.query<BucketRow>(
-    `SELECT p.run_id, p.name, ${bucketExpr(xe, grid, "$3", "$4", "$5")} AS b, count(*)::int AS n,
-        avg(p.value) FILTER (WHERE p.${FINITE}) AS y, min(p.value) FILTER (WHERE p.${FINITE}) AS mn,
-        max(p.value) FILTER (WHERE p.${FINITE}) AS mx, max(p.step) AS step
-     FROM unnest($1::text[], $2::text[]) AS k(run_id, name)
-     JOIN metric_points p ON p.run_id = k.run_id AND p.name = k.name
-     WHERE ${xe} BETWEEN $6 AND $7
+    `SELECT p.run_id, p.name, ${bucketExpr(xe, grid, "$6", "$7", "$8")} AS b, count(*)::int AS n,
+        sum(p.value) FILTER (WHERE p.${FINITE}) AS sum, (count(*) FILTER (WHERE p.${FINITE}))::int AS finite,
+        min(p.value) FILTER (WHERE p.${FINITE}) AS mn, max(p.value) FILTER (WHERE p.${FINITE}) AS mx,
+        max(p.step) AS step
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[]) AS k(run_id, name, level, s0, s1)
+     JOIN metric_points p ON p.run_id = k.run_id AND p.name = k.name AND p.step BETWEEN k.s0 AND k.s1
+     WHERE ${xe} BETWEEN $9 AND $10
      GROUP BY p.run_id, p.name, b`,
-    [keys.map((k) => k[0]), keys.map((k) => k[1]), lo, hi, grid.buckets, grid.min, grid.max],
+    [...segmentArrays(keys), lo, hi, grid.buckets, grid.min, grid.max],
   );
   return rows;
 }
 
-/** Rollup chunks bucketed on the grid by the centre of each chunk's x range. */
+/** Rollup chunks of each segment (chunks starting in its steps), bucketed by the centre of their x range. */
 async function bucketedRollups(
   pool: pg.Pool,
-  keys: Array<[string, string, number]>,
+  keys: readonly SegmentKey[],
   x: XAxis,
   grid: Grid,
 ): Promise<BucketRow[]> {
@@ -138,26 +144,40 @@ async function bucketedRollups(
   const { first, last } = X_COLUMNS[x];
   const mid = `((r.${first} + r.${last}) / 2)`;
   const [lo, hi] = axisBounds(grid);
+  const finite = "r.sum_value <> 'NaN'::float8";
   const { rows } = await pool.query<BucketRow>(
-    `SELECT r.run_id, r.name, ${bucketExpr(mid, grid, "$4", "$5", "$6")} AS b, sum(r.count)::int AS n,
-        sum(r.sum_value) / sum(r.count) AS y, min(r.min_value) AS mn, max(r.max_value) AS mx,
+    `SELECT r.run_id, r.name, ${bucketExpr(mid, grid, "$6", "$7", "$8")} AS b, sum(r.count)::int AS n,
+        sum(r.sum_value) FILTER (WHERE ${finite}) AS sum, (sum(r.count) FILTER (WHERE ${finite}))::int AS finite,
+        min(r.min_value) AS mn, max(r.max_value) FILTER (WHERE r.max_value <> 'NaN'::float8) AS mx,
         max(r.last_step) AS step
-     FROM unnest($1::text[], $2::text[], $3::int[]) AS k(run_id, name, level)
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[]) AS k(run_id, name, level, s0, s1)
      JOIN metric_rollups r ON r.run_id = k.run_id AND r.name = k.name AND r.level = k.level
-     WHERE ${mid} BETWEEN $7 AND $8
+       AND r.chunk BETWEEN k.s0 / k.level AND k.s1 / k.level
+     WHERE ${mid} BETWEEN $9 AND $10
      GROUP BY r.run_id, r.name, b`,
-    [
-      keys.map((k) => k[0]),
-      keys.map((k) => k[1]),
-      keys.map((k) => k[2]),
-      lo,
-      hi,
-      grid.buckets,
-      grid.min,
-      grid.max,
-    ],
+    [...segmentArrays(keys), lo, hi, grid.buckets, grid.min, grid.max],
   );
   return rows;
+}
+
+/** Buckets of one series fed by several segments (a log grid's points, then rollups) merged into one. */
+function mergeBuckets(rows: readonly BucketRow[]): BucketRow[] {
+  const merged = new Map<string, BucketRow>();
+  for (const r of rows) {
+    const key = `${r.run_id}\u0000${r.name}\u0000${r.b}`;
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { ...r, finite: r.finite ?? 0 });
+      continue;
+    }
+    m.n += r.n;
+    m.finite += r.finite ?? 0;
+    m.sum = m.sum === null ? r.sum : r.sum === null ? m.sum : m.sum + r.sum;
+    m.mn = m.mn === null ? r.mn : r.mn === null ? m.mn : Math.min(m.mn, r.mn);
+    m.mx = m.mx === null ? r.mx : r.mx === null ? m.mx : Math.max(m.mx, r.mx);
+    m.step = Math.max(m.step, r.step);
+  }
+  return [...merged.values()].sort((a, b) => a.b - b.b);
 }
 
 /** Stored points as they are (series with no more points than buckets). */
@@ -204,10 +224,33 @@ export function parseSeriesQuery(query: SeriesQuery): SeriesQueryParsed {
 }
 
 /**
+ * On a log grid x must be > 0, and most series start at x = 0 (step 0, no bytes or FLOPs yet): their smallest
+ * positive x, read from the first such point (x grows with step, so it is one index probe per series).
+ */
+async function smallestPositiveX(pool: pg.Pool, stats: StatRow[], x: XAxis): Promise<void> {
+  const need = stats.filter((s) => s.x_first !== null && s.x_first <= 0 && s.x_last !== null && s.x_last > 0);
+  if (need.length === 0) return;
+  const xe = X_COLUMNS[x].point;
+  const { rows } = await pool.query<{ run_id: string; name: string; x: number; step: number }>(
+    `SELECT k.run_id, k.name, q.x, q.step FROM unnest($1::text[], $2::text[]) AS k(run_id, name)
+     CROSS JOIN LATERAL (
+       SELECT ${xe} AS x, p.step FROM metric_points p
+       WHERE p.run_id = k.run_id AND p.name = k.name AND ${xe} > 0 ORDER BY p.step LIMIT 1
+     ) q`,
+    [need.map((s) => s.run_id), need.map((s) => s.name)],
+  );
+  for (const r of rows) {
+    const s = need.find((n) => n.run_id === r.run_id && n.name === r.name);
+    if (s) Object.assign(s, { x_first: r.x, first_step: r.step });
+  }
+}
+
+/**
  * Metric series of several runs on one shared x grid (step, bytes, FLOPs or wall time; linear or log buckets),
  * downsampled on the server to at most `points` buckets per series with min / max kept. Long series are read
- * from the rollup chunks (metric_rollups), short ones from their points; a series that fits in the buckets
- * comes back as stored. One query per source kind, whatever the number of runs.
+ * from the rollup chunks (metric_rollups) at the coarsest level the buckets allow (planSeriesRead), short ones
+ * from their points; a series that fits in the buckets comes back as stored. One query per source kind,
+ * whatever the number of runs.
  */
 export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<SeriesResponse> {
   const q = parseSeriesQuery(query);
@@ -224,26 +267,45 @@ export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<Se
   ]);
   const known = new Set(existing.rows.map((r) => r.id));
   const stats = statsResult.rows;
+  const stored = new Map(stats.map((s) => [`${s.run_id}\u0000${s.name}`, s.count]));
+  if (q.scale === "log") await smallestPositiveX(pool, stats, q.x);
   const grid = sharedGrid(stats, q);
-  const statOf = new Map(stats.map((s) => [`${s.run_id}\u0000${s.name}`, s]));
 
-  const sources = new Map<string, SeriesSource>();
-  const pointKeys: Array<[string, string]> = [];
-  const bucketKeys: Array<[string, string]> = [];
-  const rollupKeys: Array<[string, string, number]> = [];
+  const plans = new Map<string, ReturnType<typeof planSeriesRead>>();
+  const rawKeys: Array<[string, string]> = [];
+  const pointSegments: SegmentKey[] = [];
+  const rollupSegments: SegmentKey[] = [];
   if (grid)
     for (const s of stats) {
-      const source = chooseSource(s.count, stepSpan(s, grid), grid.buckets);
-      sources.set(`${s.run_id}\u0000${s.name}`, source);
-      if (source.kind === "rollup") rollupKeys.push([s.run_id, s.name, source.level]);
-      else if (source.bucketed) bucketKeys.push([s.run_id, s.name]);
-      else pointKeys.push([s.run_id, s.name]);
+      const plan = planSeriesRead(
+        {
+          count: s.count,
+          firstStep: s.first_step,
+          lastStep: s.last_step,
+          xFirst: s.x_first,
+          xLast: s.x_last,
+        },
+        grid,
+      );
+      plans.set(`${s.run_id}\u0000${s.name}`, plan);
+      if (plan.raw) {
+        rawKeys.push([s.run_id, s.name]);
+        continue;
+      }
+      for (const seg of plan.segments as Segment[])
+        (seg.kind === "points" ? pointSegments : rollupSegments).push([
+          s.run_id,
+          s.name,
+          seg.kind === "points" ? 0 : seg.level,
+          seg.fromStep,
+          seg.toStep,
+        ]);
     }
   const [points, fromPoints, fromRollups] = grid
     ? await Promise.all([
-        rawPoints(pool, pointKeys, q.x, grid),
-        bucketedPoints(pool, bucketKeys, q.x, grid),
-        bucketedRollups(pool, rollupKeys, q.x, grid),
+        rawPoints(pool, rawKeys, q.x, grid),
+        bucketedPoints(pool, pointSegments, q.x, grid),
+        bucketedRollups(pool, rollupSegments, q.x, grid),
       ])
     : [[], [], []];
 
@@ -252,10 +314,14 @@ export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<Se
     for (const metric of metrics) {
       if (!known.has(runId)) continue;
       const key = `${runId}\u0000${metric}`;
-      const source = sources.get(key);
-      const label = !source ? "points" : source.kind === "rollup" ? `rollup-${source.level}` : "points";
-      const series = emptySeries(runId, metric, statOf.get(key)?.count ?? 0, label);
-      series.downsampled = source !== undefined && (source.kind === "rollup" || source.bucketed);
+      const plan = plans.get(key);
+      const levels = [
+        ...new Set(plan?.segments.flatMap((seg) => (seg.kind === "rollup" ? [seg.level] : [])) ?? []),
+      ];
+      const hasPoints = !plan || plan.segments.some((seg) => seg.kind === "points");
+      const source = [...(hasPoints ? ["points"] : []), ...levels.map((l) => `rollup-${l}`)].join("+");
+      const series = emptySeries(runId, metric, stored.get(key) ?? 0, source);
+      series.downsampled = plan !== undefined && !plan.raw;
       byKey.set(key, series);
     }
   for (const p of points) {
@@ -269,12 +335,11 @@ export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<Se
     s.n.push(1);
     s.step.push(p.step);
   }
-  const buckets = [...fromPoints, ...fromRollups].sort((a, b) => a.b - b.b);
-  for (const r of buckets) {
+  for (const r of mergeBuckets([...fromPoints, ...fromRollups])) {
     const s = byKey.get(`${r.run_id}\u0000${r.name}`);
     if (!s || !grid) continue;
     s.x.push(bucketCentre(grid, r.b));
-    s.y.push(finiteOrNull(r.y));
+    s.y.push(r.finite > 0 && r.sum !== null ? finiteOrNull(r.sum / r.finite) : null);
     s.min.push(finiteOrNull(r.mn));
     s.max.push(finiteOrNull(r.mx));
     s.n.push(r.n);
