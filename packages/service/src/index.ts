@@ -47,7 +47,7 @@ export { type ActionOptions, cancelRun, rerunRun } from "./runs/actions";
 export { getRun } from "./runs/detail";
 export { listRunArtifacts, listRunEvents, runLog } from "./runs/events";
 export { listRuns, parseRunListQuery, runRowsByIds } from "./runs/list";
-export { MAX_WAIT_SECONDS, type WaitOptions, type WaitResult, waitForRun, waitForSweep } from "./runs/wait";
+export { type WaitOptions, type WaitResult, waitForRun, waitForSweep } from "./runs/wait";
 export * from "./schemas";
 export { planSeriesRead, ROLLUP_LEVELS } from "./series/levels";
 export { parseSeriesQuery, querySeries } from "./series/query";

@@ -32,3 +32,42 @@ export function serverEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   }
   return parsed.data;
 }
+
+const apiEnvSchema = z.object({
+  /**
+   * The address the server listens on (npm start passes its --hostname; the Docker image's HOSTNAME). Unset
+   * means every interface. It decides the default auth mode: open reads on loopback, keys elsewhere.
+   */
+  BYTELAB_HOST: z.string().trim().min(1).optional(),
+  HOSTNAME: z.string().trim().min(1).optional(),
+  /**
+   * auto (default): keys required unless the server listens on loopback only; required: keys for every
+   * route but health and the OpenAPI document; off: no keys (refused on a non-loopback address).
+   */
+  BYTELAB_AUTH: z
+    .enum(["auto", "required", "off"], {
+      error: "BYTELAB_AUTH must be auto, required or off",
+    })
+    .default("auto"),
+  /** Requests per minute per API key (or per client address without one); 0 turns limiting off. */
+  BYTELAB_RATE_LIMIT: z.coerce.number().int().min(0, "BYTELAB_RATE_LIMIT must be >= 0").default(3000),
+  /** Largest request body accepted (bytes): a sweep spec is a few KB. */
+  BYTELAB_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1 << 20),
+});
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+/** The REST API's settings (auth, rate limit, body size); a bad value answers 503 naming the variable. */
+export function apiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const parsed = apiEnvSchema.safeParse(env);
+  if (!parsed.success)
+    throw new ApiError(
+      "UNAVAILABLE",
+      "The server is misconfigured: fix the environment and restart.",
+      parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), issue: i.message })),
+    );
+  return parsed.data;
+}

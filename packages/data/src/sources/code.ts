@@ -32,10 +32,10 @@ export async function loadCodeCorpus(name: string): Promise<Corpus> {
     // typescript not installed: the corpus is the repository sources alone
   }
   for (const top of ["packages", "workers"]) {
-    const dir = join(root, top);
-    if (!existsSync(dir)) continue;
+    const dir = join(/*turbopackIgnore: true*/ root, top);
+    if (!existsSync(/*turbopackIgnore: true*/ dir)) continue;
     for (const file of await listFiles(dir)) {
-      if (REPO_SOURCES.test(`${top}/${file}`)) paths.push(join(dir, file));
+      if (REPO_SOURCES.test(`${top}/${file}`)) paths.push(join(/*turbopackIgnore: true*/ dir, file));
     }
   }
   if (paths.length === 0) {

@@ -150,7 +150,9 @@ export async function loadRemoteBytes(ctx: RemoteLoadContext, source: RemoteSour
   const fromManual = (await fileSize(paths.manualZip)) !== undefined;
   const origin = fromManual ? paths.manualZip : source.url;
   if (fromManual) ctx.log(`using ${paths.manualZip} for dataset ${ctx.name}`);
-  const zip = fromManual ? await readFile(paths.manualZip) : await download(ctx, source, paths.manualZip);
+  const zip = fromManual
+    ? await readFile(/*turbopackIgnore: true*/ paths.manualZip)
+    : await download(ctx, source, paths.manualZip);
 
   const zipSha256 = hashHex(zip);
   const sizeOk = source.zipBytes === undefined || zip.length === source.zipBytes;

@@ -38,7 +38,7 @@ export const SYSTEM_CORPORA = {
   },
   licenses: {
     description: "the licence texts in /usr/share/common-licenses (GPL, Apache, MPL, ...), a few hundred KB",
-    roots: () => ["/usr/share/common-licenses"].filter((d) => existsSync(d)),
+    roots: () => ["/usr/share/common-licenses"].filter((d) => existsSync(/*turbopackIgnore: true*/ d)),
     pattern: "**",
     install: "It comes with Debian/Ubuntu's base-files package; on other systems use another dataset",
   },

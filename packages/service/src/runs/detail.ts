@@ -13,22 +13,28 @@ const earlyStopData = z.object({ rung: z.int() }).partial();
 
 /**
  * Config keys whose value differs between the runs of the sweep, with this run's value: what sets this run
- * apart from its siblings (the sweep's base is everything else).
+ * apart from its siblings (the sweep's base is everything else). Model configs of different architectures
+ * have different keys, so keys are compared among the runs of this run's architecture, and `architecture`
+ * leads the list when the sweep has several.
  */
 async function varyingKeys(
   ctx: ServiceContext,
-  run: { id: string; config: Record<string, unknown>; sweepId: string | null },
+  run: { id: string; architecture: string; config: Record<string, unknown>; sweepId: string | null },
 ): Promise<RunDetail["varying"]> {
   if (!run.sweepId) return [];
   const sweep = await ctx.prisma.sweep.findUnique({ where: { id: run.sweepId }, select: { spec: true } });
   const siblings = await ctx.prisma.run.findMany({
     where: { OR: [{ sweepId: run.sweepId }, { id: { in: sweep ? reusedRunIds(sweep) : [] } }] },
-    select: { config: true },
+    select: { architecture: true, config: true },
   });
-  const flats = siblings.map((s) => flattenConfig(asRecord(s.config)));
+  const out: RunDetail["varying"] = [];
+  if (new Set(siblings.map((s) => s.architecture)).size > 1)
+    out.push({ key: "architecture", value: run.architecture });
+  const flats = siblings
+    .filter((s) => s.architecture === run.architecture)
+    .map((s) => flattenConfig(asRecord(s.config)));
   const mine = flattenConfig(run.config);
   const keys = new Set(flats.flatMap((f) => Object.keys(f)));
-  const out: RunDetail["varying"] = [];
   for (const key of [...keys].sort()) {
     const values = new Set(flats.map((f) => stableJson(f[key])));
     if (values.size > 1) out.push({ key, value: mine[key] ?? null });
@@ -63,7 +69,12 @@ export async function getRun(ctx: ServiceContext, runId: string): Promise<RunDet
     select: { environment: true, sweepId: true },
   });
   const [varying, stats, stop] = await Promise.all([
-    varyingKeys(ctx, { id: runId, config: row.config, sweepId: stored.sweepId }),
+    varyingKeys(ctx, {
+      id: runId,
+      architecture: row.architecture,
+      config: row.config,
+      sweepId: stored.sweepId,
+    }),
     loadStats(ctx.prisma, [runId]),
     ctx.prisma.runEvent.findFirst({
       where: { runId, kind: "EARLY_STOP" },

@@ -1,13 +1,11 @@
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
+import { MAX_WAIT_SECONDS } from "../schemas/common";
 import type { RunDetail } from "../schemas/run";
 import type { SweepStatus } from "../schemas/sweep";
 import { findSweep, reusedRunIds } from "../sweeps/load";
 import { getSweepStatus } from "../sweeps/status";
 import { getRun } from "./detail";
-
-/** Longest wait one call may ask for: proxies and load balancers cut idle requests after a few minutes. */
-export const MAX_WAIT_SECONDS = 120;
 
 export interface WaitOptions {
   /** Seconds to wait at most (clamped to [0, MAX_WAIT_SECONDS]). */

@@ -52,3 +52,6 @@ export function finiteOrNull(value: number | bigint | null | undefined): number 
 export function isoOrNull(date: Date | null | undefined): string | null {
   return date ? date.toISOString() : null;
 }
+
+/** Longest wait one long-poll call may ask for: proxies and load balancers cut idle requests after a few minutes. */
+export const MAX_WAIT_SECONDS = 120;

@@ -20,25 +20,34 @@ export const metricNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_][\w./@:-]{0,127}$/, "a metric name like val/bpb, train/loss or stage0/compression");
 
-export const seriesQuerySchema = z
-  .object({
+const seriesFields = z.object({
+  /** Metrics to read for each run, up to 8 (default val/bpb). */
+  metrics: listOf(metricNameSchema, 8).default(["val/bpb"]),
+  x: z.enum(X_AXES).default("step"),
+  /** x-axis scale of the buckets: log spaces them evenly in log x (FLOPs, bytes). */
+  scale: z.enum(["linear", "log"]).default("linear"),
+  /** Buckets of the shared x grid: at most this many points per series (10-5000, default 500). */
+  points: z.coerce.number().int().min(10).max(5000).default(500),
+  /** Only points with x in [from, to] (zoom). */
+  from: z.coerce.number().finite().optional(),
+  to: z.coerce.number().finite().optional(),
+});
+
+const fromBelowTo = (q: { from?: number | undefined; to?: number | undefined }) =>
+  q.from === undefined || q.to === undefined || q.from < q.to;
+const fromBelowToError = { path: ["to"], message: "to must be above from" };
+
+/** Series of several runs (the compare chart). */
+export const seriesQuerySchema = seriesFields
+  .extend({
     /** Runs to read (ids), up to 500. */
     runs: listOf(z.string().min(1).max(200), 500),
-    /** Metrics to read for each run, up to 8 (default val/bpb). */
-    metrics: listOf(metricNameSchema, 8).default(["val/bpb"]),
-    x: z.enum(X_AXES).default("step"),
-    /** x-axis scale of the buckets: log spaces them evenly in log x (FLOPs, bytes). */
-    scale: z.enum(["linear", "log"]).default("linear"),
-    /** Buckets of the shared x grid: at most this many points per series (10-5000, default 500). */
-    points: z.coerce.number().int().min(10).max(5000).default(500),
-    /** Only points with x in [from, to] (zoom). */
-    from: z.coerce.number().finite().optional(),
-    to: z.coerce.number().finite().optional(),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
-    path: ["to"],
-    message: "to must be above from",
-  });
+  .refine(fromBelowTo, fromBelowToError);
+
+/** Series of one run (its id is in the path). */
+export const runSeriesQuerySchema = seriesFields.refine(fromBelowTo, fromBelowToError);
+
 export type SeriesQuery = z.input<typeof seriesQuerySchema>;
 export type SeriesQueryParsed = z.output<typeof seriesQuerySchema>;
 

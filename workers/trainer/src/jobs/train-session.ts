@@ -7,6 +7,7 @@ import { SpillFile } from "../metrics/spill-file";
 import { syncCheckpointArtifacts } from "../runs/artifacts";
 import { withDbRetry } from "../runs/db-retry";
 import type { TrainServices } from "./train-services";
+import { workerVersion } from "../identity";
 
 export interface SessionResult {
   /** How training ended; `not-started` when a stop came before the child got the run. */
@@ -154,6 +155,16 @@ export class TrainingSession {
         backend: meta.backend.name,
         device,
         gitCommit: meta.gitCommit,
+        // What the run page and GET /api/v1/runs/{id} show as its environment (service: runEnvironmentSchema).
+        environment: {
+          node: m.versions.node ?? null,
+          tfjs: m.versions.tfjs ?? null,
+          backend: meta.backend.name,
+          device,
+          host: meta.host,
+          gitCommit: meta.gitCommit,
+          workerVersion: workerVersion(),
+        },
       },
     });
     const resumed = m.startStep > 0;

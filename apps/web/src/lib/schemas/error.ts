@@ -8,6 +8,7 @@ export const errorCodeSchema = z.enum([
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
   "INTERNAL",
   "UNAVAILABLE",
@@ -18,6 +19,8 @@ export const errorDetailSchema = z.object({
   /** Dotted path of the offending field (`config.dModel`), or "" for the request as a whole. */
   path: z.string(),
   issue: z.string(),
+  /** What to do about it, when there is something to say. */
+  fix: z.string().optional(),
 });
 export type ErrorDetail = z.infer<typeof errorDetailSchema>;
 
@@ -38,6 +41,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.f
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -1,0 +1,9 @@
+import { createApiKey, listApiKeys } from "@bytelab/service";
+import { route } from "../../../../lib/api/route";
+import { API } from "../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.listKeys, ({ ctx }) => listApiKeys(ctx.prisma));
+
+export const POST = route(API.createKey, ({ ctx, body }) => createApiKey(ctx.prisma, body));

@@ -1,0 +1,7 @@
+import { listRunArtifacts } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.runArtifacts, ({ ctx, params }) => listRunArtifacts(ctx, params.id));

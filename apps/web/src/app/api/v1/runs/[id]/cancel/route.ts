@@ -1,0 +1,9 @@
+import { cancelRun } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(API.cancelRun, ({ ctx, params, body }) =>
+  cancelRun(ctx, params.id, body.reason ? { reason: body.reason } : {}),
+);

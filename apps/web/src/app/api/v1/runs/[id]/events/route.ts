@@ -1,0 +1,7 @@
+import { listRunEvents } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.runEvents, ({ ctx, params, query }) => listRunEvents(ctx, params.id, query));

@@ -1,0 +1,9 @@
+import { runLog } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.runLogs, ({ ctx, params, query }) =>
+  runLog(ctx, params.id, { limit: query.limit }),
+);

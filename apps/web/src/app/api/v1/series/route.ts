@@ -1,0 +1,7 @@
+import { querySeries } from "@bytelab/service";
+import { route } from "../../../../lib/api/route";
+import { API } from "../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.compareSeries, ({ ctx, query }) => querySeries(ctx.pool, query));

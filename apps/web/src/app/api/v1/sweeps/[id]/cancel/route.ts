@@ -1,0 +1,9 @@
+import { cancelSweep } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(API.cancelSweep, ({ ctx, params, body }) =>
+  cancelSweep(ctx, params.id, body.reason ? { reason: body.reason } : {}),
+);

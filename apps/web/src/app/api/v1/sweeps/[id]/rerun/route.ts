@@ -1,0 +1,12 @@
+import { rerunSweep } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(API.rerunSweep, ({ ctx, params, body }) =>
+  rerunSweep(ctx, params.id, {
+    ...(body.reason ? { reason: body.reason } : {}),
+    ...(body.includeCancelled ? { includeCancelled: true } : {}),
+  }),
+);

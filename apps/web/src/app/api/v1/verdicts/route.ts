@@ -1,0 +1,7 @@
+import { computeVerdict } from "@bytelab/service";
+import { route } from "../../../../lib/api/route";
+import { API } from "../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(API.createVerdict, ({ ctx, body }) => computeVerdict(ctx, body));
