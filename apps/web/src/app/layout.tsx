@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NavBar } from "../components/nav-bar";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,10 +8,23 @@ export const metadata: Metadata = {
   description: "Tokenizer-free, hierarchical byte-level language models: train, compare, scale.",
 };
 
+/**
+ * Applies the stored theme before the first paint (no flash of the wrong theme). Dark unless the person chose
+ * light with the toggle (localStorage "bytelab-theme").
+ */
+const THEME_SCRIPT = `try{var t=localStorage.getItem("bytelab-theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user data */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body>
+        <NavBar />
+        {children}
+      </body>
     </html>
   );
 }
