@@ -10,6 +10,8 @@ const serverEnvSchema = z.object({
     .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
   /** A worker counts as alive when its last heartbeat is at most this old. */
   BYTELAB_WORKER_ALIVE_MS: z.coerce.number().int().positive().default(15_000),
+  /** The BullMQ queue runs are submitted to (workers consume WORKER_QUEUE; both default to bytelab-train). */
+  BYTELAB_QUEUE: z.string().trim().min(1).optional(),
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
