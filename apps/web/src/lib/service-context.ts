@@ -10,13 +10,14 @@ const contexts = globalForService.bytelabService;
 /** The service context on DATABASE_URL and REDIS_URL (503 naming the variable when one is missing). */
 export function serviceContext(): ServiceContext {
   const env = serverEnv();
-  const key = `${env.DATABASE_URL}\u0000${env.REDIS_URL}`;
+  const key = `${env.DATABASE_URL}\u0000${env.REDIS_URL}\u0000${env.BYTELAB_QUEUE ?? ""}`;
   let ctx = contexts.get(key);
   if (!ctx) {
     ctx = createServiceContext({
       databaseUrl: env.DATABASE_URL,
       redisUrl: env.REDIS_URL,
       redisTimeoutMs: 3_000,
+      ...(env.BYTELAB_QUEUE ? { queueName: env.BYTELAB_QUEUE } : {}),
     });
     contexts.set(key, ctx);
   }
