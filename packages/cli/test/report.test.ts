@@ -159,15 +159,17 @@ describe("bytelab report (real process, real Postgres)", () => {
     expect(existsSync(join(out, "scaling.png"))).toBe(false);
   });
 
-  it("exits 1 with a clear message for an unknown sweep id or bad options", () => {
+  it("exits 2 with a clear message for an unknown sweep id or bad options", () => {
     const unknown = bytelab(["report", "no-such-sweep", "--out", join(dir, "unknown")]);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/no sweep with id "no-such-sweep" in database cli_report_\w+ at/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /no sweep with id "no-such-sweep"; list the recent ones with `bytelab sweep list`/,
+    );
     expect(unknown.stderr).not.toContain("postgres://");
     expect(existsSync(join(dir, "unknown"))).toBe(false);
 
     const bad = bytelab(["report", sweepId, "--budgets", "1e15,lots"]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--budgets must be a comma-separated list of positive FLOP counts");
   });
 });

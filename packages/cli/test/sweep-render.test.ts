@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { outcomeExitCode, sweepOutcome } from "../src/sweep/outcome";
+import { sweepOutcome } from "@bytelab/service";
+import { outcomeExitCode } from "../src/sweep/follow";
 import { statusTable } from "../src/sweep/render";
-import type { RunProgress, SweepStatus } from "../src/sweep/status-schema";
+import type { RunProgress, SweepStatus } from "@bytelab/service/schemas";
 import { PlainDisplay, TtyDisplay } from "../src/sweep/watch";
 
 const ESC = String.fromCharCode(27);
@@ -39,6 +40,7 @@ function snapshot(runs: RunProgress[]): SweepStatus {
     outcome: sweepOutcome(runs.map((r) => r.status)),
     counts,
     total: runs.length,
+    progress: { stepsDone: 0, stepsTotal: 0, fraction: null, etaSeconds: null },
     runs,
     at: "2026-01-01T00:01:00.000Z",
   };

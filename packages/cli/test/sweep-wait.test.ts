@@ -3,7 +3,7 @@ import { ingestMetrics, transitionRun } from "@bytelab/db";
 import { openTrainQueue, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
-import { sweepStatusSchema } from "../src/sweep/status-schema";
+import { sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, runCli, startCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 
 // `submit --wait` against runs that the test moves through their states with the db package, the way a

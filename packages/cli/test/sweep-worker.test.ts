@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
-import { sweepStatusSchema } from "../src/sweep/status-schema";
+import { sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, ROOT, runCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 
 // The whole path with nothing simulated: `bytelab sweep submit --wait` queues two tiny runs, a real trainer

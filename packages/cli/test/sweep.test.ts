@@ -5,7 +5,7 @@ import { openTrainQueue, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
-import { sweepStatusSchema } from "../src/sweep/status-schema";
+import { sweepListSchema, sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, runCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 
 const dir = tempDir("sweep");
@@ -167,14 +167,16 @@ describe("bytelab sweep submit (real process, test Postgres + Redis)", () => {
   it("list shows the sweep with its runs counted per status", async () => {
     const r = await cli(["list", "--json"]);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { sweeps: Array<{ id: string; runs: number; counts: object }> };
+    const list = sweepListSchema.parse(JSON.parse(r.stdout));
     expect(list.sweeps).toEqual([
       expect.objectContaining({
         id: sweepId,
-        runs: 2,
+        total: 2,
+        outcome: "running",
         counts: expect.objectContaining({ QUEUED: 1, RUNNING: 1 }),
       }),
     ]);
+    expect(list.nextCursor).toBeNull();
     const text = await cli(["list"]);
     expect(text.stdout).toMatch(new RegExp(`${sweepId} +tiny +[\\d-]+ [\\d:]+ +2 +1 +1 +0 +0 +0 +0`));
   });
@@ -229,12 +231,12 @@ describe("bytelab sweep submit (real process, test Postgres + Redis)", () => {
 });
 
 describe("finding Postgres and Redis", () => {
-  it("without URLs or a running local stack: says to run `npm start` or set the variables, exit 1", async () => {
+  it("without URLs or a running local stack: says to run `npm start` or set the variables, exit 3", async () => {
     const r = await cli(["list"], {});
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toContain("start the local stack with `npm start` or set DATABASE_URL and REDIS_URL");
     const submit = await cli(["submit", tiny], { DATABASE_URL: db.url });
-    expect(submit.code).toBe(1);
+    expect(submit.code).toBe(3);
     expect(submit.stderr).toContain("no Redis to talk to: --redis-url and REDIS_URL are not set");
   });
 
@@ -259,18 +261,18 @@ describe("finding Postgres and Redis", () => {
     expect(r.stdout).toContain("tiny");
     stack(2 ** 22 + 1); // beyond pid_max: no such process
     const stale = await cli(["list"], { BYTELAB_HOME: stackHome });
-    expect(stale.code).toBe(1);
+    expect(stale.code).toBe(3);
     expect(stale.stderr).toContain("no longer running");
     expect(stale.stderr).toContain("start the local stack with `npm start`");
   });
 
   it("names the unreachable service and where its URL came from", async () => {
     const r = await cli(["list"], { DATABASE_URL: "postgres://u:p@127.0.0.1:1/x" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cannot reach Postgres at 127\.0\.0\.1:1\/x \(from DATABASE_URL\)/);
     expect(r.stderr).not.toContain("u:p@");
     const redis = await cli(["cancel", "x"], { DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:1" });
-    expect(redis.code).toBe(1);
+    expect(redis.code).toBe(3);
     expect(redis.stderr).toContain("cannot reach Redis at 127.0.0.1:1 (from REDIS_URL)");
   });
 });

@@ -1,12 +1,9 @@
-import { bytelabHome, readLocalStack } from "../../../../scripts/start/stack-file";
+import { bytelabHome, type LocalStack, readLocalStack } from "../../../../scripts/start/stack-file";
+import { UnreachableError } from "../exit";
 
 /** What the user can do when no database / Redis is found or reachable. */
-export const START_HINT = "start the local stack with `npm start` or set DATABASE_URL and REDIS_URL";
-
-/** No Postgres / Redis configured, or the configured one does not answer. Exit code 1. */
-export class ConnectionError extends Error {
-  override readonly name = "ConnectionError";
-}
+export const START_HINT =
+  "start the local stack with `npm start` or set DATABASE_URL and REDIS_URL (or use a server: --api URL / BYTELAB_API_URL)";
 
 /** Where a URL came from, for messages ("from DATABASE_URL", "from the local stack"). */
 export type UrlSource = "flag" | "env" | "local stack";
@@ -14,6 +11,8 @@ export type UrlSource = "flag" | "env" | "local stack";
 export interface ResolvedUrl {
   url: string;
   source: UrlSource;
+  /** The running `npm start` stack the URL came from (its dashboard URL makes verdict links). */
+  stack?: LocalStack;
 }
 
 export interface ConnectionFlags {
@@ -25,7 +24,7 @@ const nonEmpty = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
 
 /**
  * The URL of one service: the flag, else the environment variable, else the running `npm start` stack
- * (BYTELAB_HOME/bytelab.stack.json). Throws ConnectionError naming every place it looked.
+ * (BYTELAB_HOME/bytelab.stack.json). Throws UnreachableError (exit 3) naming every place it looked.
  */
 export function resolveServiceUrl(
   service: "postgres" | "redis",
@@ -45,14 +44,15 @@ export function resolveServiceUrl(
     return {
       url: service === "postgres" ? lookup.stack.databaseUrl : lookup.stack.redisUrl,
       source: "local stack",
+      stack: lookup.stack,
     };
-  throw new ConnectionError(
+  throw new UnreachableError(
     `no ${service === "postgres" ? "Postgres" : "Redis"} to talk to: ${option} and ${variable} are not set, ` +
       `and ${lookup.reason}.\n  Fix: ${START_HINT}.`,
   );
 }
 
-/** host:port of a URL without credentials (for messages). */
+/** host:port/path of a URL without credentials (for messages). */
 export function describeUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -73,7 +73,7 @@ export function unreachable(
   service: "postgres" | "redis",
   resolved: ResolvedUrl,
   cause: unknown,
-): ConnectionError {
+): UnreachableError {
   const [name, variable, option] =
     service === "postgres"
       ? ["Postgres", "DATABASE_URL", "--database-url"]
@@ -83,7 +83,7 @@ export function unreachable(
     resolved.source === "local stack"
       ? "restart the local stack (`npm start`), or set DATABASE_URL and REDIS_URL"
       : `check ${resolved.source === "flag" ? option : variable}, or ${START_HINT}`;
-  return new ConnectionError(
+  return new UnreachableError(
     `cannot reach ${name} at ${describeUrl(resolved.url)} (${SOURCE_WORDS[resolved.source](variable, option)}): ${reason}\n  Fix: ${fix}.`,
   );
 }

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { EXIT, UsageError } from "../exit";
+import { epilogue } from "./common";
 
 /**
  * `bytelab golden check DIR...`: conformance of the TF.js ports with the PyTorch references.
@@ -18,6 +20,19 @@ export function registerGoldenCommands(program: Command): void {
       "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)",
     )
     .option("-v, --verbose", "print failure reasons to stderr", false)
+    .addHelpText(
+      "after",
+      epilogue(
+        `
+Examples:
+  npx bytelab golden check ../shared/golden
+  npx bytelab golden check ../shared/golden/hnet_1stage --verbose
+
+Prints one JSON line per fixture: {"fixture","architecture","maxAbsLogitDiff","routingOk","pass",...}.
+Exit 0 only when every fixture passes, 1 when one fails, 2 for a folder without fixtures.`,
+        { backend: false },
+      ),
+    )
     .action(async (dirs: string[], opts: { backend?: string; verbose: boolean }) => {
       const { initBackend, checkGoldenFixture } = await import("@bytelab/models");
       const { readdirSync } = await import("node:fs");
@@ -25,11 +40,12 @@ export function registerGoldenCommands(program: Command): void {
       const fixtureDirs = dirs.flatMap((d) => {
         const dir = resolve(d);
         if (existsSync(join(dir, "manifest.json"))) return [dir];
-        if (!existsSync(dir)) throw new Error(`fixture folder ${dir} does not exist`);
+        if (!existsSync(dir)) throw new UsageError(`fixture folder ${dir} does not exist`);
         const children = readdirSync(dir)
           .map((c) => join(dir, c))
           .filter((c) => existsSync(join(c, "manifest.json")));
-        if (children.length === 0) throw new Error(`${dir} has no manifest.json and no fixture subfolders`);
+        if (children.length === 0)
+          throw new UsageError(`${dir} has no manifest.json and no fixture subfolders`);
         return children.sort();
       });
       let allPass = true;
@@ -56,6 +72,6 @@ export function registerGoldenCommands(program: Command): void {
           if (opts.verbose) console.error(`  ${dir}: ${message}`);
         }
       }
-      process.exitCode = allPass ? 0 : 1;
+      process.exitCode = allPass ? EXIT.ok : EXIT.failure;
     });
 }

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import type { Backend } from "../backend/backend";
+import { EXIT, UsageError } from "../exit";
+import { backendAction, epilogue } from "./common";
 
 const budgetList = z.string().transform((text, ctx) => {
   const parts = text
@@ -22,7 +25,6 @@ const budgetList = z.string().transform((text, ctx) => {
 
 const optionsSchema = z.object({
   out: z.string().min(1).optional(),
-  databaseUrl: z.string().optional(),
   budgets: budgetList.optional(),
   metric: z.string().min(1, "--metric must be a metric name, e.g. val/bpb"),
   resamples: z.coerce
@@ -32,6 +34,7 @@ const optionsSchema = z.object({
     .max(100_000, "--resamples must be <= 100000"),
   seed: z.coerce.number().int("--seed must be an integer").min(0, "--seed must be >= 0"),
   png: z.boolean(),
+  json: z.boolean().optional(),
 });
 type ReportCommandOptions = z.input<typeof optionsSchema>;
 
@@ -42,10 +45,54 @@ function defaultOutDir(sweepId: string): string {
   return `bytelab-report-${sweepId.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 80)}`;
 }
 
+async function reportCommand(backend: Backend, sweepId: string, raw: ReportCommandOptions): Promise<number> {
+  const parsed = optionsSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+  const opts = parsed.data;
+  const env = envSchema.parse(process.env);
+  const report = await backend.sweepReport(sweepId, {
+    metric: opts.metric,
+    resamples: opts.resamples,
+    seed: opts.seed,
+    ...(opts.budgets ? { budgets: opts.budgets } : {}),
+  });
+  const { renderReportHtml, reportCharts } = await import("@bytelab/analysis/report");
+  const outDir = resolve(opts.out ?? defaultOutDir(sweepId));
+  mkdirSync(outDir, { recursive: true });
+  const htmlPath = join(outDir, "report.html");
+  writeFileSync(htmlPath, renderReportHtml(report));
+  writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const say = opts.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  if (opts.json) console.log(JSON.stringify(report, null, 2));
+  say(`report: ${htmlPath}`);
+  say(`  ${report.summary.runs} runs, architectures: ${report.summary.architectures.join(", ") || "none"}`);
+  for (const a of report.scaling.architectures) {
+    const fit = a.fit;
+    say(
+      fit
+        ? `  ${a.architecture}: E=${fit.params.E.toFixed(3)} alpha=${fit.params.alpha.toFixed(3)} (${fit.data.points} runs)${fit.provisional ? " provisional" : ""}`
+        : `  ${a.architecture}: no fit (${a.skipped})`,
+    );
+  }
+  for (const w of report.warnings) say(`  note: ${w}`);
+
+  if (opts.png) {
+    const { renderChartsToPng, DEFAULT_CHROMIUM } = await import("../report/png");
+    const charts = reportCharts(report);
+    const result = await renderChartsToPng(charts, outDir, env.BYTELAB_CHROMIUM ?? DEFAULT_CHROMIUM);
+    if ("skipped" in result)
+      console.error(
+        `bytelab report: PNG charts not written: ${result.skipped}. The HTML report was written.`,
+      );
+    else for (const path of result.written) say(`png: ${path}`);
+  }
+  return EXIT.ok;
+}
+
 /**
- * `bytelab report <sweepId>`: reads a sweep, its runs and their metric series from Postgres, builds the report
- * (@bytelab/analysis/report) and writes DIR/report.html (self-contained), DIR/report.json (the same data) and,
- * with --png, one PNG per chart rendered by headless Chromium.
+ * `bytelab report <sweepId>`: the sweep's analysis from the service (locally, or GET
+ * /api/v1/sweeps/{id}/report with --api), written as DIR/report.html (self-contained, rendered here),
+ * DIR/report.json (the same data) and, with --png, one PNG per chart rendered by headless Chromium.
  */
 export function registerReportCommand(program: Command): void {
   program
@@ -53,9 +100,8 @@ export function registerReportCommand(program: Command): void {
     .description(
       "write a self-contained HTML report (and PNG charts) of a sweep: scaling fits, comparisons, runs",
     )
-    .argument("<sweepId>", "id of the sweep (sweeps.id)")
+    .argument("<sweepId>", "id of the sweep (see `bytelab sweep list`)")
     .option("--out <dir>", "output folder (default: ./bytelab-report-<sweepId>)")
-    .option("--database-url <url>", "Postgres URL (default: DATABASE_URL)")
     .option(
       "--budgets <flops>",
       "comma-separated training-FLOP budgets for the compute-matched table, e.g. 1e15,1e16",
@@ -64,59 +110,20 @@ export function registerReportCommand(program: Command): void {
     .option("--resamples <n>", "bootstrap resamples per fit (0: no intervals)", "1000")
     .option("--seed <n>", "bootstrap seed", "0")
     .option("--png", "also render every chart to PNG with headless Chromium", false)
-    .action(async (sweepId: string, raw: ReportCommandOptions) => {
-      const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
-      const opts = parsed.data;
-      const env = envSchema.parse(process.env);
-      const [{ buildSweepReport, renderReportHtml, reportCharts }, db, { loadSweepForReport }] =
-        await Promise.all([
-          import("@bytelab/analysis/report"),
-          import("@bytelab/db"),
-          import("../report/load-sweep"),
-        ]);
-      const databaseUrl = db.resolveDatabaseUrl(opts.databaseUrl);
-      let input: Awaited<ReturnType<typeof loadSweepForReport>>;
-      try {
-        input = await loadSweepForReport(databaseUrl, sweepId, [opts.metric, "test/bpb", "train/bpb"]);
-      } finally {
-        await db.disconnectPrisma();
-      }
+    .option("--json", "print the report's JSON (what report.json holds) on stdout; the files are written too")
+    .addHelpText(
+      "after",
+      epilogue(`
+Examples:
+  npx bytelab report cmb1x2y3z0000abcd --budgets 1e15,1e16 --png
+  npx bytelab --api http://ci-box:3000 report "$SWEEP_ID" --out report/   # a CI artifact
 
-      const report = buildSweepReport(input, {
-        heldOutMetric: opts.metric,
-        resamples: opts.resamples,
-        seed: opts.seed,
-        ...(opts.budgets ? { budgets: opts.budgets } : {}),
-      });
-      const outDir = resolve(opts.out ?? defaultOutDir(sweepId));
-      mkdirSync(outDir, { recursive: true });
-      const htmlPath = join(outDir, "report.html");
-      writeFileSync(htmlPath, renderReportHtml(report));
-      writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`report: ${htmlPath}`);
-      console.log(
-        `  ${report.summary.runs} runs, architectures: ${report.summary.architectures.join(", ") || "none"}`,
-      );
-      for (const a of report.scaling.architectures) {
-        const fit = a.fit;
-        console.log(
-          fit
-            ? `  ${a.architecture}: E=${fit.params.E.toFixed(3)} alpha=${fit.params.alpha.toFixed(3)} (${fit.data.points} runs)${fit.provisional ? " provisional" : ""}`
-            : `  ${a.architecture}: no fit (${a.skipped})`,
-        );
-      }
-      for (const w of report.warnings) console.log(`  note: ${w}`);
-
-      if (opts.png) {
-        const { renderChartsToPng, DEFAULT_CHROMIUM } = await import("../report/png");
-        const charts = reportCharts(report);
-        const result = await renderChartsToPng(charts, outDir, env.BYTELAB_CHROMIUM ?? DEFAULT_CHROMIUM);
-        if ("skipped" in result)
-          console.error(
-            `bytelab report: PNG charts not written: ${result.skipped}. The HTML report was written.`,
-          );
-        else for (const path of result.written) console.log(`png: ${path}`);
-      }
-    });
+The analysis is the service's (the dashboard's scaling page shows the same numbers); the HTML is rendered
+here, so a remote report needs no database. Chromium for --png: /usr/bin/chromium or BYTELAB_CHROMIUM.`),
+    )
+    .action(
+      backendAction((backend, sweepId: string, raw: ReportCommandOptions) =>
+        reportCommand(backend, sweepId, raw),
+      ),
+    );
 }

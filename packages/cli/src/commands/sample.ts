@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
+import { UsageError } from "../exit";
+import { epilogue } from "./common";
 import { intFlag } from "./train";
 
 interface SampleFlags {
@@ -47,7 +50,21 @@ export function registerSampleCommands(program: Command): void {
       "--backend <name>",
       "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)",
     )
+    .addHelpText(
+      "after",
+      epilogue(
+        `
+Examples:
+  npx bytelab sample --checkpoint runs/20260101-120000-hnet --prompt "The " --bytes 300
+  npx bytelab sample --checkpoint runs/20260101-120000-hnet --show-boundaries`,
+        { backend: false },
+      ),
+    )
     .action(async (flags: SampleFlags) => {
+      if (!existsSync(flags.checkpoint))
+        throw new UsageError(
+          `--checkpoint ${flags.checkpoint}: no such directory; give a run directory \`bytelab train\` wrote`,
+        );
       const { initBackend } = await import("@bytelab/models");
       const train = await import("@bytelab/train");
       await initBackend(flags.backend);
@@ -55,7 +72,7 @@ export function registerSampleCommands(program: Command): void {
       try {
         const prompt = new TextEncoder().encode(flags.prompt);
         if (prompt.length === 0)
-          throw new Error('--prompt must not be empty; use --prompt "\\n" to start from a newline');
+          throw new UsageError('--prompt must not be empty; use --prompt "\\n" to start from a newline');
         const stream = !flags.showBoundaries;
         if (stream) process.stdout.write(prompt);
         const text = train.generate(model, prompt, {

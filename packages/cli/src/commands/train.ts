@@ -1,9 +1,20 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { CliError, EXIT, UsageError } from "../exit";
+import { epilogue } from "./common";
 
-/** Exit codes of `bytelab train` (0 = completed; 1 = error, e.g. a bad flag). */
-export const TRAIN_EXIT = { completed: 0, error: 1, diverged: 2, cancelled: 130 } as const;
+/**
+ * Exit codes of `bytelab train`, from the one table (exit.ts): 0 completed, 1 diverged, 2 bad flag / config /
+ * dataset, 3 a dataset download failed, 130 Ctrl-C (a checkpoint is saved first).
+ */
+export const TRAIN_EXIT = {
+  completed: EXIT.ok,
+  diverged: EXIT.failure,
+  usage: EXIT.usage,
+  unavailable: EXIT.unavailable,
+  cancelled: EXIT.interrupted,
+} as const;
 
 const ARCHS = ["transformer", "hourglass", "hnet", "megabyte"] as const;
 
@@ -72,8 +83,25 @@ export function registerTrainCommands(program: Command): void {
       "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)",
     )
     .option("--no-progress", "plain log lines even on a terminal")
+    .addHelpText(
+      "after",
+      epilogue(
+        `
+Examples:
+  npx bytelab train --arch hnet --steps 300
+  npx bytelab train --config my-run.json --dataset file:notes.txt --out runs/notes
+  npx bytelab train --resume runs/notes --steps 600
+
+Trains on this machine; needs no Postgres, Redis or server. Exit 0 when the run completed, 1 when it
+diverged, 2 for a bad flag, config or dataset, 3 when a dataset download failed, 130 after Ctrl-C (a
+checkpoint is saved first; continue with --resume).`,
+        { backend: false },
+      ),
+    )
     .action(async (flags: TrainFlags) => {
-      process.exitCode = await runTrainCommand(flags);
+      process.exitCode = await runTrainCommand(flags).catch((error: unknown) => {
+        throw datasetError(error) ?? error;
+      });
     });
 }
 
@@ -86,12 +114,12 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
       ["arch", "config", "dataset", "seed", "out", "lr", "batchSize", "seqLen"] as const
     ).filter((k) => flags[k] !== undefined);
     if (conflicting.length)
-      throw new Error(
+      throw new UsageError(
         `${conflicting.map(flagName).join(", ")} cannot be combined with --resume: a resumed run keeps the config ` +
           `saved in its checkpoint (only --steps may change); drop ${conflicting.length > 1 ? "them" : "it"}`,
       );
   } else if (!flags.arch && !flags.config) {
-    throw new Error(
+    throw new UsageError(
       `--arch is required (one of ${ARCHS.join(", ")}), e.g. --arch hnet; or give --config with "architecture"`,
     );
   }
@@ -118,7 +146,7 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
   try {
     if (flags.resume) {
       if (!existsSync(flags.resume))
-        throw new Error(
+        throw new UsageError(
           `--resume ${flags.resume}: no such directory; pass the run directory \`bytelab train\` wrote`,
         );
       result = await train.resumeTraining({
@@ -137,7 +165,7 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
         );
       const outDir = resolve(flags.out ?? join("runs", `${timestamp()}-${arch}`));
       if (existsSync(join(outDir, train.RUN_FILE)))
-        throw new Error(
+        throw new UsageError(
           `--out ${outDir} already holds a run; continue it with --resume ${outDir} or pick a new --out`,
         );
       datasetName = String(config.dataset ?? "brown");
@@ -155,27 +183,35 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
 
 type TrainModule = typeof import("@bytelab/train");
 
+/** A dataset problem on the exit-code table: a failed download is 3 (unreachable), anything else 2. */
+function datasetError(error: unknown): CliError | null {
+  if (!(error instanceof Error) || error.name !== "DatasetError") return null;
+  const problem = (error as Error & { problem?: string }).problem ?? "";
+  const download = /^(could not download|downloading .* failed|the download of)/.test(problem);
+  return new CliError(download ? EXIT.unavailable : EXIT.usage, error.message);
+}
+
 function buildConfig(flags: TrainFlags, train: TrainModule): Record<string, unknown> {
   let file: Record<string, unknown> = {};
   if (flags.config) {
     const path = resolve(flags.config);
-    if (!existsSync(path)) throw new Error(`--config ${flags.config}: file not found`);
+    if (!existsSync(path)) throw new UsageError(`--config ${flags.config}: file not found`);
     try {
       file = JSON.parse(readFileSync(path, "utf8"));
     } catch (e) {
-      throw new Error(`--config ${flags.config} is not valid JSON (${(e as Error).message})`);
+      throw new UsageError(`--config ${flags.config} is not valid JSON (${(e as Error).message})`);
     }
     if (file === null || typeof file !== "object" || Array.isArray(file))
-      throw new Error(`--config ${flags.config} must hold a JSON object with TrainConfig fields`);
+      throw new UsageError(`--config ${flags.config} must hold a JSON object with TrainConfig fields`);
   }
   const arch = flags.arch ?? file.architecture;
   const parsedArch = train.architectureSchema.safeParse(arch);
   if (!parsedArch.success)
-    throw new Error(
+    throw new UsageError(
       `architecture "${String(arch)}" (from --config) is not one of ${ARCHS.join(", ")}; fix "architecture" in the file or pass --arch`,
     );
   if (flags.arch && file.architecture !== undefined && file.architecture !== flags.arch)
-    throw new Error(
+    throw new UsageError(
       `--arch ${flags.arch} contradicts "architecture": "${String(file.architecture)}" in --config; drop one`,
     );
   const seqLen = flags.seqLen ?? (typeof file.seqLen === "number" ? file.seqLen : 128);
@@ -192,7 +228,11 @@ function buildConfig(flags: TrainFlags, train: TrainModule): Record<string, unkn
   const merged = deepMerge(deepMerge(defaults, file), fromFlags);
   if (file.model !== undefined) merged.model = file.model; // a given model config replaces the default one
   // Validate now so a bad config fails before the dataset loads, naming the field.
-  train.parseTrainConfig(merged, flags.config ? `--config ${flags.config}` : "training config");
+  try {
+    train.parseTrainConfig(merged, flags.config ? `--config ${flags.config}` : "training config");
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return merged;
 }
 

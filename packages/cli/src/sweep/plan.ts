@@ -1,19 +1,18 @@
-import type { Expansion, RunSpec, SpecIssue, SubmissionPlan } from "@bytelab/experiments";
+import type { PlanRun, SpecIssueJson, SweepPlan } from "@bytelab/service/schemas";
 import { sci, si, table } from "./format";
 
 /** Runs listed one by one in a plan; the rest are counted. */
 const MAX_LISTED_RUNS = 40;
 
-function range(values: number[], fmt: (n: number) => string): string {
-  if (values.length === 0) return "-";
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+function range(values: readonly [number, number] | null, fmt: (n: number) => string): string {
+  if (values === null) return "-";
+  const [lo, hi] = values;
   return lo === hi ? fmt(lo) : `${fmt(lo)}-${fmt(hi)}`;
 }
 
 const BUDGET_UNITS = { flops: "FLOPs", bytes: "bytes", steps: "steps" } as const;
 
-function budgetText(runs: RunSpec[]): string {
+function budgetText(runs: readonly PlanRun[]): string {
   const written = [
     ...new Set(
       runs.map(
@@ -26,77 +25,62 @@ function budgetText(runs: RunSpec[]): string {
 }
 
 /** One row per architecture entry: runs, parameters, budget as written, steps, training bytes and FLOPs. */
-function architectureRows(runs: RunSpec[]): string[] {
-  const groups = new Map<string, RunSpec[]>();
-  for (const r of runs) groups.set(r.origin.entry, [...(groups.get(r.origin.entry) ?? []), r]);
+function architectureRows(plan: SweepPlan): string[] {
   const rows = [["architecture", "runs", "params", "budget", "steps", "train bytes", "train FLOPs"]];
-  for (const [entry, group] of groups)
+  for (const a of plan.architectures)
     rows.push([
-      entry === group[0]!.architecture ? entry : `${entry} (${group[0]!.architecture})`,
-      String(group.length),
-      range(
-        group.flatMap((r) => (r.paramCount === null ? [] : [r.paramCount])),
-        (n) => si(n),
-      ),
-      budgetText(group),
-      range(
-        group.map((r) => r.budget.steps),
-        String,
-      ),
-      range(
-        group.map((r) => r.budget.bytes),
-        (n) => si(n),
-      ),
-      range(
-        group.flatMap((r) => (r.budget.flops === null ? [] : [r.budget.flops])),
-        sci,
-      ),
+      a.entry === a.architecture ? a.entry : `${a.entry} (${a.architecture})`,
+      String(a.runs),
+      range(a.paramCount, (n) => si(n)),
+      budgetText(plan.runs.filter((r) => r.entry === a.entry)),
+      range(a.steps, String),
+      range(a.bytes, (n) => si(n)),
+      range(a.flops, sci),
     ]);
   return table(rows, [false, true, true, false, true, true, true]).map((l) => `  ${l}`);
 }
 
-function issueLine(kind: string, i: SpecIssue): string {
-  return `  ${kind}: ${i.path || "(root)"}: ${i.issue}${i.fix ? ` (fix: ${i.fix})` : ""}`;
+function issueLine(kind: string, i: SpecIssueJson): string {
+  const runs = i.runs?.length
+    ? ` [${i.runs.length > 3 ? `${i.runs.slice(0, 3).join(", ")} and ${i.runs.length - 3} more` : i.runs.join(", ")}]`
+    : "";
+  return `  ${kind}: ${i.path || "(root)"}: ${i.issue}${i.fix ? ` (fix: ${i.fix})` : ""}${runs}`;
 }
 
 /**
- * What a submission would do: the runs per architecture with their budgets, then each run and whether it
- * is new or reuses an existing run (`plan` null: reuse unknown, no database was consulted).
+ * What a submission does (a bytelab.sweep-plan/1 object): the runs per architecture with their budgets,
+ * then each run and whether it is new or reuses an existing run ("?" when no database was consulted).
  */
-export function planLines(expansion: Expansion, plan: SubmissionPlan | null): string[] {
-  const { spec, runs } = expansion;
-  const architectures = new Set(runs.map((r) => r.architecture));
+export function planLines(plan: SweepPlan): string[] {
+  const { runs } = plan;
+  const architectures = [...new Set(runs.map((r) => r.architecture))];
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
   const lines = [
-    `plan: ${spec.kind} "${spec.name}": ${runs.length} run${runs.length === 1 ? "" : "s"} over ` +
-      `${architectures.size} architecture${architectures.size === 1 ? "" : "s"} (${[...architectures].join(", ")}), ` +
+    `plan: ${plan.kind} "${plan.name}": ${runs.length} run${runs.length === 1 ? "" : "s"} over ` +
+      `${architectures.length} architecture${architectures.length === 1 ? "" : "s"} (${architectures.join(", ")}), ` +
       `seed${seeds.length === 1 ? "" : "s"} ${seeds.join(", ")}`,
-    ...architectureRows(runs),
+    ...architectureRows(plan),
   ];
-  const reuseOf = new Map(plan?.reuse.map((r) => [r.run.configHash, r.existing]) ?? []);
   const listed = runs.slice(0, MAX_LISTED_RUNS);
   const rows = [
     ["run", "seed", "params", "steps", "train FLOPs", "submission"],
-    ...listed.map((r) => {
-      const existing = reuseOf.get(r.configHash);
-      return [
-        r.label,
-        String(r.seed),
-        r.paramCount === null ? "-" : si(r.paramCount),
-        String(r.budget.steps),
-        sci(r.budget.flops),
-        plan === null ? "?" : existing ? `reuses ${existing.id} (${existing.status})` : "new",
-      ];
-    }),
+    ...listed.map((r) => [
+      r.label,
+      String(r.seed),
+      r.paramCount === null ? "-" : si(r.paramCount),
+      String(r.steps),
+      sci(r.flops),
+      !plan.reuseChecked ? "?" : r.reuses ? `reuses ${r.reuses.runId} (${r.reuses.status})` : "new",
+    ]),
   ];
   lines.push("", ...table(rows, [false, true, true, true, true, false]).map((l) => `  ${l}`));
   if (runs.length > listed.length) lines.push(`  ... and ${runs.length - listed.length} more runs`);
   lines.push(
-    plan === null
+    !plan.reuseChecked
       ? "  reuse of earlier runs: not checked (no database)"
-      : `  ${plan.create.length} new, ${plan.reuse.length} reused (same config hash as an earlier run)`,
+      : `  ${plan.totals.new} new, ${plan.totals.reused} reused (same config hash as an earlier run)`,
   );
-  for (const d of expansion.duplicates) lines.push(`  duplicate: ${d.label} = ${d.sameAs} (runs once)`);
-  for (const w of expansion.warnings) lines.push(issueLine("warning", w));
+  for (const d of plan.duplicates) lines.push(`  duplicate: ${d.label} = ${d.sameAs} (runs once)`);
+  for (const w of plan.warnings) lines.push(issueLine("warning", w));
   return lines;
 }

@@ -1,5 +1,5 @@
 import { clip, duration, fixed, rate, table } from "./format";
-import { RUN_STATUSES, type RunProgress, type SweepStatus } from "./status-schema";
+import { RUN_STATUSES, type RunProgress, type SweepStatus } from "@bytelab/service/schemas";
 
 /** "12 runs: 3 running, 7 queued, 2 completed". */
 export function countsLine(status: SweepStatus): string {

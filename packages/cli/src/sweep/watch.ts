@@ -1,6 +1,6 @@
 import { clip } from "./format";
 import { countsLine, headerLine, runLine, statusTable } from "./render";
-import type { RunProgress, SweepStatus } from "./status-schema";
+import type { RunProgress, SweepStatus } from "@bytelab/service/schemas";
 
 /** Shows successive snapshots of a sweep. */
 export interface ProgressDisplay {
@@ -70,9 +70,14 @@ export class PlainDisplay implements ProgressDisplay {
 }
 
 export interface WatchOptions {
-  load: () => Promise<SweepStatus>;
+  /**
+   * Reads the sweep: at once on the first call (`first`), later blocking up to the refresh interval unless
+   * every run finishes first (the service's wait: a long poll remotely).
+   */
+  next: (first: boolean, signal: AbortSignal) => Promise<SweepStatus>;
   display: ProgressDisplay;
-  intervalMs: number;
+  /** Pause before retrying a failed read. */
+  retryMs: number;
   /** Aborted on Ctrl-C: the watch returns with `interrupted: true`. */
   signal: AbortSignal;
   /** Consecutive failed reads (database restarting...) tolerated before giving up. Default 5. */
@@ -102,25 +107,27 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Reads and shows the sweep every `intervalMs` until every run is finished or the signal aborts. */
+/** Reads and shows the sweep until every run is finished or the signal aborts. */
 export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
   const maxFailures = opts.maxFailures ?? 5;
   let status: SweepStatus | null = null;
   let failures = 0;
+  let first = true;
   while (!opts.signal.aborted) {
     try {
-      status = await opts.load();
+      status = await opts.next(first, opts.signal);
       failures = 0;
+      first = false;
     } catch (error) {
+      if (opts.signal.aborted) break;
       if (++failures >= maxFailures || !(opts.retryable?.(error) ?? true)) throw error;
       opts.onRetry?.(error);
-      await sleep(opts.intervalMs, opts.signal);
+      await sleep(opts.retryMs, opts.signal);
       continue;
     }
     if (opts.signal.aborted) break;
     opts.display.update(status);
     if (status.outcome !== "running") return { status, interrupted: false };
-    await sleep(opts.intervalMs, opts.signal);
   }
   return { status, interrupted: true };
 }
