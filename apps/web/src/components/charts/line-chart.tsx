@@ -1,0 +1,251 @@
+"use client";
+
+import { type ReactNode, useMemo, useState } from "react";
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
+import { linesToCsv } from "../../lib/series/csv";
+import { formatInt, formatTick } from "../../lib/series/format";
+import { pointCounts } from "../../lib/series/lines";
+import { type ChartRow, bandKey, drawable, mergeRows, yExtent, yKey } from "../../lib/series/rows";
+import { linearDomain, logDomain, logTicks } from "../../lib/series/ticks";
+import type { ChartLine, Scale } from "../../lib/series/types";
+import { ChartFrame } from "./chart-frame";
+import { ChartLegend, type LegendEntry } from "./legend";
+import { AXIS_STYLE, seriesColor, seriesDash } from "./palette";
+import { LinesTooltip } from "./tooltip";
+
+export interface LineChartProps {
+  /** Title above the chart, its accessible name and the stem of exported files. */
+  title: string;
+  lines: readonly ChartLine[];
+  xLabel: string;
+  yLabel: string;
+  xScale?: Scale;
+  yScale?: Scale;
+  /** Tick and tooltip formatting (default: compact numbers). */
+  formatX?: (v: number) => string;
+  formatY?: (v: number) => string;
+  /** Plot height in px (default 340); the width follows the container. */
+  height?: number;
+  /** Draw the lines' bands (lo / hi) where they have them (default true). */
+  bands?: boolean;
+  /** Column name of x in the CSV (default xLabel). */
+  csvX?: string;
+  exportName?: string;
+  /** Controls shown next to the export buttons. */
+  controls?: ReactNode;
+  /** Loading / error / empty states, shown instead of the plot. */
+  loading?: boolean;
+  error?: string | null;
+  /** What to say when there is nothing to draw. */
+  empty?: string;
+  /** Added to the downsampling note. */
+  note?: string;
+  /** Sort the tooltip highest first (metrics where higher is better). */
+  descending?: boolean;
+}
+
+/** "downsampled on the server: 500 of 30,001 points" (per line for a few lines, totals for many). */
+function downsampleNote(lines: readonly ChartLine[]): string | undefined {
+  const c = pointCounts(lines);
+  if (!c.downsampled) return undefined;
+  const sampled = lines.filter((l) => l.downsampled);
+  if (sampled.length <= 3)
+    return `downsampled on the server (mean per bucket${sampled.some((l) => l.lo) ? ", band = min-max" : ""}): ${sampled
+      .map((l) => `${l.name}: ${formatInt(l.x.length)} of ${formatInt(l.stored ?? l.x.length)} points`)
+      .join("; ")}`;
+  return `downsampled on the server: ${formatInt(c.shown)} of ${formatInt(c.stored)} stored points drawn (${formatInt(sampled.length)} of ${formatInt(lines.length)} lines downsampled, min-max kept per bucket)`;
+}
+
+/**
+ * Lines over a numeric x (step, bytes, FLOPs, wall time) on linear or log axes, optional bands (group min-max or
+ * standard error, or a downsampled run's bucket min-max), a legend that hides / highlights lines and shows N,
+ * a tooltip, and PNG / SVG / CSV export. Draws 100 lines x 500 points without animation.
+ *
+ *   <LineChart title="val/bpb vs step" lines={runLines(series)} xLabel="step" yLabel="val/bpb" />
+ */
+export function LineChart(props: LineChartProps) {
+  const xScale = props.xScale ?? "linear";
+  const yScale = props.yScale ?? "linear";
+  const formatX = props.formatX ?? formatTick;
+  const formatY = props.formatY ?? formatTick;
+  const height = props.height ?? 340;
+  const bands = props.bands ?? true;
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [highlight, setHighlight] = useState<string | null>(null);
+
+  const lines = props.lines;
+  const rows = useMemo(() => mergeRows(lines, xScale, yScale), [lines, xScale, yScale]);
+  const visible = useMemo(() => lines.filter((l) => !hidden.has(l.id)), [lines, hidden]);
+  const xDomain = useMemo((): [number, number] | null => {
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (!first || !last) return null;
+    return xScale === "log"
+      ? logDomain(first.x, last.x)
+      : [first.x, last.x === first.x ? first.x + 1 : last.x];
+  }, [rows, xScale]);
+  const yDomain = useMemo((): [number, number] | null => {
+    const ext = yExtent(visible.length > 0 ? visible : lines, yScale);
+    if (!ext) return null;
+    return yScale === "log" ? logDomain(ext[0], ext[1]) : linearDomain(ext[0], ext[1]);
+  }, [visible, lines, yScale]);
+
+  const styled = useMemo(
+    () =>
+      lines.map((l, i) => {
+        const slot = l.colorIndex ?? i;
+        return { line: l, i, color: l.color ?? seriesColor(slot), dash: seriesDash(slot) };
+      }),
+    [lines],
+  );
+  const legend: LegendEntry[] = styled.map(({ line, color, dash }) => ({
+    id: line.id,
+    name: line.name,
+    color,
+    dash,
+    n: line.n,
+    points: line.x.filter((x, j) => drawable(x, xScale) && drawable(line.y[j], yScale)).length,
+    stored: line.stored,
+    href: line.href,
+  }));
+  const note = [downsampleNote(lines), props.note].filter(Boolean).join(" · ") || undefined;
+  const many = lines.length > 20;
+  const hasData = rows.length > 0 && xDomain !== null && yDomain !== null;
+  const tooltipLines = styled
+    .filter(({ line }) => !hidden.has(line.id))
+    .map(({ line, i, color }) => ({ key: yKey(i), name: line.name, color }));
+
+  let body: ReactNode;
+  if (props.error) body = <ChartMessage role="alert" text={props.error} height={height} bad />;
+  else if (props.loading && !hasData) body = <ChartMessage text="Loading…" height={height} />;
+  else if (!hasData) body = <ChartMessage text={props.empty ?? "Nothing recorded yet."} height={height} />;
+  else
+    body = (
+      <div className="chart-plot" style={{ height }}>
+        <ComposedChart
+          responsive
+          style={{ width: "100%", height }}
+          data={rows}
+          margin={{ top: 8, right: 16, bottom: 28, left: 12 }}
+          accessibilityLayer={false}
+        >
+          <CartesianGrid stroke="var(--border)" strokeOpacity={0.6} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            scale={xScale}
+            domain={xDomain!}
+            allowDataOverflow
+            ticks={xScale === "log" ? logTicks(xDomain![0], xDomain![1]) : undefined}
+            tickFormatter={formatX}
+            label={{ value: props.xLabel, position: "insideBottom", offset: -16, fill: "var(--muted)" }}
+            {...AXIS_STYLE}
+          />
+          <YAxis
+            type="number"
+            scale={yScale}
+            domain={yDomain!}
+            allowDataOverflow
+            ticks={yScale === "log" ? logTicks(yDomain![0], yDomain![1]) : undefined}
+            tickFormatter={formatY}
+            width={64}
+            label={{ value: props.yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", dy: 40 }}
+            {...AXIS_STYLE}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            cursor={{ stroke: "var(--muted)", strokeDasharray: "3 3" }}
+            content={({ active, payload }) => (
+              <LinesTooltip
+                active={active}
+                row={(payload?.[0]?.payload as ChartRow | undefined) ?? undefined}
+                lines={tooltipLines}
+                formatX={formatX}
+                formatY={formatY}
+                xLabel={props.xLabel}
+                descending={props.descending}
+              />
+            )}
+          />
+          {bands
+            ? styled.map(({ line, i, color }) =>
+                line.lo && line.hi ? (
+                  <Area
+                    key={`band-${line.id}`}
+                    dataKey={bandKey(i)}
+                    stroke="none"
+                    fill={color}
+                    fillOpacity={highlight && highlight !== line.id ? 0.04 : 0.16}
+                    hide={hidden.has(line.id)}
+                    isAnimationActive={false}
+                    connectNulls
+                    activeDot={false}
+                    tooltipType="none"
+                    legendType="none"
+                  />
+                ) : null,
+              )
+            : null}
+          {styled.map(({ line, i, color, dash }) => (
+            <Line
+              key={line.id}
+              name={line.name}
+              dataKey={yKey(i)}
+              stroke={color}
+              strokeDasharray={dash}
+              strokeWidth={highlight === line.id ? 2.6 : many ? 1.2 : 1.8}
+              strokeOpacity={highlight && highlight !== line.id ? 0.15 : 1}
+              hide={hidden.has(line.id)}
+              dot={false}
+              activeDot={many ? false : { r: 3 }}
+              isAnimationActive={false}
+              connectNulls
+              type="linear"
+            />
+          ))}
+        </ComposedChart>
+      </div>
+    );
+
+  return (
+    <ChartFrame
+      title={props.title}
+      {...(props.exportName ? { exportName: props.exportName } : {})}
+      note={hasData ? note : undefined}
+      legend={legend.filter((l) => !hidden.has(l.id))}
+      csv={() => linesToCsv(visible, props.csvX ?? props.xLabel, props.yLabel)}
+      controls={props.controls}
+      disabled={!hasData || Boolean(props.error)}
+      footer={
+        <ChartLegend
+          entries={legend}
+          hidden={hidden}
+          onToggle={(id) =>
+            setHidden((h) => {
+              const next = new Set(h);
+              if (!next.delete(id)) next.add(id);
+              return next;
+            })
+          }
+          onHighlight={setHighlight}
+        />
+      }
+    >
+      <div data-chart="lines" data-lines={visible.length} data-rows={rows.length}>
+        {body}
+      </div>
+    </ChartFrame>
+  );
+}
+
+export function ChartMessage(props: { text: string; height: number; bad?: boolean; role?: "alert" }) {
+  return (
+    <div
+      className={`chart-message ${props.bad ? "bad" : "muted"}`}
+      style={{ height: props.height }}
+      role={props.role}
+    >
+      {props.text}
+    </div>
+  );
+}

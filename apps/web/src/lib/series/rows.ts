@@ -1,0 +1,59 @@
+import type { ChartLine, Scale } from "./types";
+
+/** One row of the merged chart data: x, then y of line i under `y<i>` and its band under `b<i>` ([lo, hi]). */
+export type ChartRow = { x: number } & Record<string, number | [number, number] | null>;
+
+export const yKey = (i: number) => `y${i}`;
+export const bandKey = (i: number) => `b${i}`;
+
+/** A value drawable on the scale: finite, and > 0 on a log scale. */
+export function drawable(v: number | null | undefined, scale: Scale): v is number {
+  return v !== null && v !== undefined && Number.isFinite(v) && (scale === "linear" || v > 0);
+}
+
+/**
+ * The lines merged into one row per distinct x (ascending): what a Recharts chart with one data array wants.
+ * Lines on the service's shared grid share their x values, so 100 runs x 500 buckets make 500 rows. Points
+ * that the axes cannot show (x or y <= 0 on a log scale, NaN) are left out; a line missing at some x has no
+ * key there (the chart connects across such holes).
+ */
+export function mergeRows(lines: readonly ChartLine[], xScale: Scale, yScale: Scale): ChartRow[] {
+  const rows = new Map<number, ChartRow>();
+  lines.forEach((line, i) => {
+    const yk = yKey(i);
+    const bk = bandKey(i);
+    for (let j = 0; j < line.x.length; j++) {
+      const x = line.x[j]!;
+      if (!drawable(x, xScale)) continue;
+      const y = line.y[j];
+      const lo = line.lo?.[j];
+      const hi = line.hi?.[j];
+      const hasY = drawable(y, yScale);
+      const hasBand = drawable(lo, yScale) && drawable(hi, yScale);
+      if (!hasY && !hasBand) continue;
+      let row = rows.get(x);
+      if (!row) {
+        row = { x } as ChartRow;
+        rows.set(x, row);
+      }
+      if (hasY) row[yk] = y;
+      if (hasBand) row[bk] = [lo, hi];
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.x - b.x);
+}
+
+/** [min, max] of the drawable y values and band edges of the lines (null when there is none). */
+export function yExtent(lines: readonly ChartLine[], yScale: Scale): [number, number] | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const l of lines)
+    for (const arr of [l.y, l.lo, l.hi])
+      if (arr)
+        for (const v of arr)
+          if (drawable(v, yScale)) {
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
+  return min <= max ? [min, max] : null;
+}
