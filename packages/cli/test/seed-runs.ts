@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ingestMetrics } from "@bytelab/db";
 import type { TestDatabase } from "../../db/src/testing";
 
@@ -25,6 +26,9 @@ export interface SeededRuns {
 }
 
 const HOUR = 3600_000;
+
+/** A config hash as the experiments package makes them (sha256 hex), from a readable label. */
+export const hashOf = (label: string) => createHash("sha256").update(label).digest("hex");
 
 function config(arch: string, seed: number, lr: number, dim: number) {
   return { architecture: arch, seed, steps: 10, seqLen: 32, batchSize: 2, optimizer: { lr }, model: { dim } };
@@ -59,7 +63,7 @@ export async function seedRuns(db: TestDatabase): Promise<SeededRuns> {
           status: "COMPLETED",
           architecture: "hnet",
           config: config("hnet", seed, 0.003, 128),
-          configHash: `hnet-s${seed}`,
+          configHash: hashOf(`hnet-s${seed}`),
           seed,
           paramCount: 120_000n,
           flopsPerByte: 7.5e5,
@@ -96,7 +100,7 @@ export async function seedRuns(db: TestDatabase): Promise<SeededRuns> {
         status,
         architecture: arch,
         config: config(arch, 0, 0.001, 64),
-        configHash: `${arch}-lr0.001`,
+        configHash: hashOf(`${arch}-lr0.001`),
         seed: 0,
         gitCommit: COMMITS.good,
         ...extra,

@@ -121,27 +121,53 @@ describe("bytelab train (real process)", () => {
     expect(other.raw.equals(r.raw)).toBe(false);
   });
 
-  it("rejects bad flags with a non-zero exit and a message naming the flag", () => {
+  it("exits 1 when the run diverges (the exit-code table: a run failure)", () => {
+    const absurd = join(dir, "absurd.json");
+    writeFileSync(
+      absurd,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(tiny, "utf8")),
+        optimizer: { lr: 1e4 },
+        schedule: { warmupSteps: 0 },
+      }),
+    );
+    const r = bytelab([
+      "train",
+      "--config",
+      absurd,
+      "--dataset",
+      `file:${corpusPath}`,
+      "--steps",
+      "30",
+      "--out",
+      join(dir, "diverged"),
+      "--no-progress",
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^run DIVERGED after \d+ steps/m);
+  });
+
+  it("rejects bad flags with exit 2 and a message naming the flag", () => {
     const steps = bytelab(["train", "--arch", "transformer", "--steps", "abc"]);
-    expect(steps.code).not.toBe(0);
+    expect(steps.code).toBe(2);
     expect(steps.stderr).toMatch(/--steps must be an integer >= 1 \(got "abc"\)/);
     const arch = bytelab(["train", "--arch", "rnn", "--steps", "5"]);
-    expect(arch.code).not.toBe(0);
+    expect(arch.code).toBe(2);
     expect(arch.stderr).toMatch(/--arch/);
     expect(arch.stderr).toMatch(/transformer, hourglass, hnet, megabyte/);
     const missing = bytelab(["train", "--steps", "5"]);
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--arch is required/);
     const unknown = bytelab(["train", "--arch", "hnet", "--stepz", "5"]);
-    expect(unknown.code).not.toBe(0);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--stepz/);
     const mixed = bytelab(["train", "--resume", out, "--arch", "hnet"]);
-    expect(mixed.code).not.toBe(0);
+    expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/--arch cannot be combined with --resume/);
     const badConfig = join(dir, "bad.json");
     writeFileSync(badConfig, JSON.stringify({ architecture: "transformer", optimizer: { lr: -1 } }));
     const cfg = bytelab(["train", "--config", badConfig, "--steps", "5"]);
-    expect(cfg.code).not.toBe(0);
+    expect(cfg.code).toBe(2);
     expect(cfg.stderr).toMatch(/optimizer\.lr/);
   });
 });

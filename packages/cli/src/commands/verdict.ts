@@ -59,51 +59,27 @@ export function verdictRequest(opts: VerdictOpts): VerdictRequest {
 
 /** --wait: blocks until the candidate has finished (or --timeout); false when Ctrl-C stopped it. */
 async function waitForCandidate(backend: Backend, opts: VerdictOpts): Promise<boolean> {
-  const { interruptible, stoppedWaiting } = await import("../sweep/follow");
-  const { countsLine } = await import("../sweep/render");
-  const started = Date.now();
-  const left = () => (opts.timeout === undefined ? 60 : opts.timeout - (Date.now() - started) / 1000);
-  let shown = "";
-  const say = (line: string) => {
-    if (line !== shown) process.stderr.write(`waiting: ${line}\n`);
-    shown = line;
-  };
-  const done = await interruptible(async (signal) => {
-    let first = true; // the first call answers at once: say what is being waited for
-    do {
-      const call = { timeoutSeconds: first ? 0 : Math.max(0, Math.min(60, left())), signal };
-      first = false;
-      try {
-        if (opts.sweep !== undefined) {
-          const w = await backend.waitSweep(opts.sweep, call);
-          say(`sweep ${opts.sweep}: ${countsLine(w.status)}`);
-          if (w.finished) return true;
-        } else {
-          const w = await backend.waitRun(opts.run!, call);
-          say(`run ${w.run.run.name}: ${w.run.run.status}`);
-          if (w.finished) return true;
-        }
-      } catch (error) {
-        if (signal.aborted) return false;
-        throw error;
-      }
-      if (signal.aborted) return false;
-    } while (left() > 0);
-    return true; // --timeout: judge what there is (unfinished runs make it inconclusive)
+  const { waitUntilFinished } = await import("../sweep/wait");
+  const { stoppedWaiting } = await import("../sweep/follow");
+  const target = opts.sweep !== undefined ? { sweep: opts.sweep } : { run: opts.run! };
+  const { how } = await waitUntilFinished(backend, target, {
+    timeoutSeconds: opts.timeout,
+    onProgress: (line) => process.stderr.write(`waiting: ${line}\n`),
   });
-  if (!done) {
-    const what = opts.sweep !== undefined ? `sweep ${opts.sweep}` : `run ${opts.run}`;
+  if (how !== "interrupted") return true; // at --timeout: judge what there is (unfinished runs: inconclusive)
+  if (opts.sweep !== undefined)
     stoppedWaiting(
-      what,
-      opts.sweep !== undefined
-        ? `npx bytelab sweep status ${opts.sweep} --watch`
-        : `npx bytelab runs show ${opts.run}`,
-      opts.sweep !== undefined
-        ? `npx bytelab sweep cancel ${opts.sweep}`
-        : "npx bytelab sweep cancel SWEEP_ID --run RUN_ID",
+      `sweep ${opts.sweep}`,
+      `npx bytelab sweep status ${opts.sweep} --watch`,
+      `npx bytelab sweep cancel ${opts.sweep}`,
     );
-  }
-  return done;
+  else
+    stoppedWaiting(
+      `run ${opts.run}`,
+      `npx bytelab runs show ${opts.run}`,
+      "npx bytelab sweep cancel SWEEP_ID --run RUN_ID",
+    );
+  return false;
 }
 
 async function verdictCommand(backend: Backend, opts: VerdictOpts): Promise<ExitCode> {
