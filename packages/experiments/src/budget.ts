@@ -1,20 +1,32 @@
 import type { Budget } from "./spec/common";
 
-/** A budget resolved for one run: the optimizer steps it trains and what they amount to. */
+/** A budget resolved for one run: the optimizer steps planned for it and what they amount to. */
 export interface ResolvedBudget {
   kind: Budget["kind"];
   /** The budget as written (FLOPs, bytes or steps). */
   value: number;
+  /**
+   * Planned optimizer steps. A FLOP budget is enforced by the trainer on the run's measured FLOPs
+   * (config.flopBudget): a run whose FLOPs per byte differ from the analytic ones (H-Net's follow its
+   * measured compression) takes more or fewer steps than these.
+   */
   steps: number;
-  /** Training bytes = steps x bytes per step. */
+  /** Training bytes = steps x bytes per step (planned, for a FLOP budget). */
   bytes: number;
-  /** Training FLOPs = bytes x flopsPerByte(seqLen).training; null when the model's FLOPs are unknown. */
+  /** Training FLOPs = bytes x flopsPerByte(seqLen).training (planned); null when the model's FLOPs are unknown. */
   flops: number | null;
 }
 
 /**
- * Steps for a budget. FLOPs: floor(flops / (trainingFlopsPerByte x bytesPerStep)), so no run exceeds its
- * compute and runs of different architectures differ by less than one step of compute. Bytes:
+ * Relative slack of "the FLOPs reached the budget", the same as @bytelab/train's BUDGET_TOLERANCE (this
+ * module stays free of the training stack, which a spec form in a browser must not load).
+ */
+export const FLOP_BUDGET_TOLERANCE = 1e-9;
+
+/**
+ * Steps for a budget. FLOPs: ceil(flops / (trainingFlopsPerByte x bytesPerStep)), the steps after which a
+ * run at the analytic FLOPs per byte has reached its budget; the trainer stops the run when its measured
+ * FLOPs reach it, so every run spends at least its budget and less than one step more. Bytes:
  * ceil(bytes / bytesPerStep), as the trainer does for byteBudget. Throws when the budget is under one step.
  */
 export function resolveBudget(
@@ -29,12 +41,12 @@ export function resolveBudget(
     if (trainingFlopsPerByte === null)
       throw new Error("a FLOP budget needs the model's FLOPs per byte, which are unknown for this model");
     const perStep = trainingFlopsPerByte * bytesPerStep;
-    steps = Math.floor(budget.value / perStep);
-    if (steps < 1)
+    if (budget.value < perStep)
       throw new Error(
         `budget ${budget.value.toExponential(3)} FLOPs is less than one step (${perStep.toExponential(3)} FLOPs = ` +
           `${bytesPerStep} bytes x ${trainingFlopsPerByte.toExponential(3)} FLOPs/byte)`,
       );
+    steps = Math.max(1, Math.ceil((budget.value * (1 - FLOP_BUDGET_TOLERANCE)) / perStep));
   }
   const bytes = steps * bytesPerStep;
   return {

@@ -80,7 +80,7 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
     else train.set(path, a.value, a.spec);
   }
   if (draft.budget) {
-    for (const key of ["steps", "byteBudget"]) {
+    for (const key of ["steps", "byteBudget", "flopBudget"]) {
       if (train.get()[key] === undefined) continue;
       issues.push({
         path: formatPath(train.originOf([key]) ?? ["base", key]),
@@ -243,15 +243,34 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
       });
       return fail();
     }
+  } else if (pre.data.flopBudget !== undefined && pre.data.steps === undefined) {
+    // base.flopBudget without steps: plan the steps as a spec budget would.
+    try {
+      budget = resolveBudget({ kind: "flops", value: pre.data.flopBudget }, perStep, trainingFlopsPerByte);
+    } catch (error) {
+      issues.push({
+        path: formatPath(train.originOf(["flopBudget"]) ?? ["base", "flopBudget"]),
+        issue: (error as Error).message,
+        fix: "raise flopBudget, or give steps too",
+      });
+      return fail();
+    }
   } else {
     const steps = zoo.train.totalSteps(pre.data);
     budget = resolveBudget({ kind: "steps", value: steps }, perStep, trainingFlopsPerByte);
   }
 
   // Always express the length as steps (a byteBudget is the same run as its ceil(bytes / bytesPerStep)
-  // steps): equivalent configs then hash equally.
+  // steps): equivalent configs then hash equally. A FLOP budget stays in the config as flopBudget: the
+  // trainer stops the run on its measured FLOPs, and the steps are its plan (schedule length, step cap).
   const { byteBudget: _byteBudget, ...trainKeys } = train.get();
-  const final = trainSchema.safeParse({ ...trainKeys, model: parsedModel, steps: budget.steps });
+  const flopBudget = draft.budget?.budget.kind === "flops" ? { flopBudget: draft.budget.budget.value } : {};
+  const final = trainSchema.safeParse({
+    ...trainKeys,
+    ...flopBudget,
+    model: parsedModel,
+    steps: budget.steps,
+  });
   if (!final.success) {
     mapZod(final.error, trainSchema, []);
     return fail();

@@ -126,7 +126,7 @@ describe("config hash", () => {
 });
 
 describe("compute budgets", () => {
-  it("turns a FLOP budget into steps from each model's training FLOPs per byte (equal compute)", async () => {
+  it("plans a FLOP budget's steps from each model's training FLOPs per byte, and hands the budget to the trainer", async () => {
     const flops = 5e11;
     const e = await expandSpec({
       ...small,
@@ -141,10 +141,13 @@ describe("compute budgets", () => {
     const perStep = 64 * 4;
     for (const r of e.runs) {
       const fpb = r.flopsPerByte!.training;
-      expect(r.budget.steps).toBe(Math.floor(flops / (fpb * perStep)));
-      expect(r.budget.flops!).toBeLessThanOrEqual(flops);
-      expect(flops - r.budget.flops!).toBeLessThan(fpb * perStep);
+      // The fewest steps that reach the budget at the analytic FLOPs per byte; the trainer enforces the
+      // budget itself on the measured FLOPs (config.flopBudget).
+      expect(r.budget.steps).toBe(Math.ceil(flops / (fpb * perStep)));
+      expect(r.budget.flops!).toBeGreaterThanOrEqual(flops);
+      expect(r.budget.flops! - flops).toBeLessThan(fpb * perStep);
       expect(r.config.steps).toBe(r.budget.steps);
+      expect(r.config.flopBudget).toBe(flops);
     }
     const [narrow, , , wide] = e.runs;
     expect(wide!.flopsPerByte!.training).toBeGreaterThan(narrow!.flopsPerByte!.training);
@@ -159,6 +162,33 @@ describe("compute budgets", () => {
     });
     const both = await refused({ ...small, base: { ...base, steps: 5 }, architectures: ["hourglass"] });
     expect(both.issues[0]).toMatchObject({ path: "base.steps", fix: "remove steps, or remove the budget" });
+    const twice = await refused({
+      ...small,
+      base: { ...base, flopBudget: 5e11 },
+      architectures: ["hourglass"],
+    });
+    expect(twice.issues[0]).toMatchObject({
+      path: "base.flopBudget",
+      fix: "remove flopBudget, or remove the budget",
+    });
+  });
+
+  it("base.flopBudget without a spec budget plans its steps like budget.flops", async () => {
+    const { budget: _budget, ...noBudget } = small;
+    const viaBase = await expandSpec({
+      ...noBudget,
+      base: { ...base, flopBudget: 5e11 },
+      architectures: ["hnet"],
+    });
+    const viaSpec = await expandSpec({ ...small, budget: { flops: 5e11 }, architectures: ["hnet"] });
+    expect(viaBase.runs[0]!.config).toEqual(viaSpec.runs[0]!.config);
+    expect(viaBase.runs[0]!.configHash).toBe(viaSpec.runs[0]!.configHash);
+  });
+
+  it("steps and bytes budgets keep their configs (and hashes): no flopBudget in them", async () => {
+    const e = await expandSpec({ ...small, architectures: ["hnet"] });
+    expect(e.runs[0]!.config.flopBudget).toBeUndefined();
+    expect("flopBudget" in e.runs[0]!.config).toBe(false);
   });
 });
 

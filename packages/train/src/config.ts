@@ -129,10 +129,23 @@ export const trainConfigSchema = z
     batchSize: z.int().min(1).default(16),
     /** Micro-batches per optimizer step (gradients are averaged); bytes/step = batchSize x accumulation x seqLen. */
     gradAccumulation: z.int().min(1).default(1),
-    /** Optimizer steps. Give either steps or byteBudget; with neither, 1000 steps. */
+    /**
+     * Optimizer steps. Give either steps or byteBudget; with neither, 1000 steps. With flopBudget, steps is
+     * the planned estimate: it sets the schedule's length in steps and the hard cap (see flopBudget).
+     */
     steps: z.int().min(1).optional(),
     /** Training bytes; steps = ceil(byteBudget / bytes per step). */
     byteBudget: z.int().min(1).optional(),
+    /**
+     * Training FLOPs. The run ends after the first optimizer step at which its measured cumulative training
+     * FLOPs reach this (H-Net's FLOPs follow its measured compression, so its steps are not known in
+     * advance): every run of a FLOP budget spends at least the budget and less than one step more.
+     * `steps` is the planned estimate (default: ceil(flopBudget / FLOPs of one step at the model's analytic
+     * FLOPs per byte)); the learning-rate schedule runs on the fraction of the budget spent (step
+     * flops / flopBudget x steps), so every run ends its decay at its budget however many steps it takes;
+     * FLOP_BUDGET_STEP_CAP x steps is a hard cap (see there).
+     */
+    flopBudget: z.number().positive().optional(),
     optimizer: optimizerSchema.prefault({}),
     schedule: scheduleSchema.prefault({}),
     eval: evalSchema.prefault({}),
@@ -150,6 +163,12 @@ export const trainConfigSchema = z
         code: "custom",
         path: ["byteBudget"],
         message: "give either steps or byteBudget, not both (remove one of them)",
+      });
+    if (c.flopBudget !== undefined && c.byteBudget !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["byteBudget"],
+        message: "give either flopBudget or byteBudget, not both (remove one of them)",
       });
     for (const [i, p] of c.optimizer.noDecayPatterns.entries()) {
       try {
@@ -175,11 +194,61 @@ export function bytesPerStep(c: TrainConfig): number {
   return c.batchSize * c.gradAccumulation * c.seqLen;
 }
 
-/** Total optimizer steps of the run (from steps, the byte budget, or the default). */
+/**
+ * Total optimizer steps of the run (from steps, the byte budget, or the default); with a flopBudget, the
+ * planned steps (withPlannedSteps fills them in when only the budget is given).
+ */
 export function totalSteps(c: TrainConfig): number {
   if (c.steps !== undefined) return c.steps;
+  if (c.flopBudget !== undefined)
+    throw new Error(
+      "a flopBudget without steps needs the model's FLOPs per byte: call withPlannedSteps first",
+    );
   if (c.byteBudget !== undefined) return Math.ceil(c.byteBudget / bytesPerStep(c));
   return DEFAULT_STEPS;
+}
+
+/**
+ * A FLOP-budgeted run stops at FLOP_BUDGET_STEP_CAP x its planned steps even if its measured FLOPs have
+ * not reached the budget (it then ends COMPLETED with summary.budget.reached false, and says so). Only a
+ * run that is far cheaper per step than planned gets there: H-Net's FLOPs per byte cannot fall below
+ * those of its byte-level encoder and decoder (the shipped 1-stage H-Net at full compression still costs
+ * 0.82x its planned FLOPs per byte), so 2x leaves a healthy run room to spend its budget, while a run whose
+ * routing collapsed, or a FLOP accounting bug, cannot keep a worker busy forever.
+ */
+export const FLOP_BUDGET_STEP_CAP = 2;
+
+/**
+ * Relative slack of "the measured FLOPs reached the budget": cumulative FLOPs are a sum of per-step floats,
+ * and a budget of exactly k steps must stop after k steps, not k + 1.
+ */
+export const BUDGET_TOLERANCE = 1e-9;
+
+/** The measured cumulative training FLOPs have reached the budget. */
+export function flopBudgetReached(flops: number, flopBudget: number): boolean {
+  return flops >= flopBudget * (1 - BUDGET_TOLERANCE);
+}
+
+/**
+ * Planned steps of a FLOP budget: the fewest steps of `flopsPerStep` (training FLOPs per byte x bytes per
+ * step, at the model's analytic FLOPs per byte) that reach it, i.e. what a run of fixed cost per step takes.
+ */
+export function plannedStepsForFlops(flopBudget: number, flopsPerStep: number): number {
+  if (!(flopsPerStep > 0))
+    throw new Error(`FLOPs per step must be > 0 to plan a FLOP budget (got ${flopsPerStep})`);
+  return Math.max(1, Math.ceil((flopBudget * (1 - BUDGET_TOLERANCE)) / flopsPerStep));
+}
+
+/** The config with its planned steps filled in from `trainingFlopsPerByte` when it has a flopBudget and no steps. */
+export function withPlannedSteps(c: TrainConfig, trainingFlopsPerByte: number): TrainConfig {
+  if (c.flopBudget === undefined || c.steps !== undefined) return c;
+  return { ...c, steps: plannedStepsForFlops(c.flopBudget, trainingFlopsPerByte * bytesPerStep(c)) };
+}
+
+/** The most optimizer steps the run may take: its steps, or FLOP_BUDGET_STEP_CAP x them with a flopBudget. */
+export function maxSteps(c: TrainConfig): number {
+  const total = totalSteps(c);
+  return c.flopBudget === undefined ? total : FLOP_BUDGET_STEP_CAP * total;
 }
 
 /** Warmup steps of the run (explicit, or a fraction of the total), never more than the total. */

@@ -28,6 +28,27 @@ export const runSummarySchema = z.object({
   robustness: z.record(z.string(), z.number()),
   /** Unigram entropy of the corpus (bits/byte): the context-free baseline. */
   unigramBitsPerByte: z.number(),
+  /** Planned optimizer steps (config.steps or from the budget); absent in run files written before it. */
+  plannedSteps: z.int().optional(),
+  /**
+   * Why training ended: "steps" (the planned steps were done), "flop-budget" (the measured training FLOPs
+   * reached config.flopBudget), "step-cap" (FLOP_BUDGET_STEP_CAP x the planned steps came first),
+   * "finish-request" (asked to finish early, e.g. an ASHA stop: it still got its final evaluation),
+   * "diverged", "cancelled". Absent in run files written before it.
+   */
+  stoppedBy: z
+    .enum(["steps", "flop-budget", "step-cap", "finish-request", "diverged", "cancelled"])
+    .optional(),
+  /** finish-request: the reason it was given (e.g. "early-stop"). */
+  finishReason: z.string().optional(),
+  /**
+   * A FLOP-budgeted run: the budget (config.flopBudget), what it reached (= flops) and whether that is the
+   * budget (false: it stopped before, see stoppedBy). null for runs without a FLOP budget.
+   */
+  flopBudget: z
+    .object({ budget: z.number(), reached: z.number(), reachedBudget: z.boolean(), maxSteps: z.int() })
+    .nullable()
+    .optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

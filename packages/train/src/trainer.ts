@@ -4,7 +4,16 @@ import { type BackendInfo, type ByteLM, createModel as createZooModel, initBacke
 import * as tf from "@tensorflow/tfjs";
 import { byteBatch } from "./batch";
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import { bytesPerStep, parseTrainConfig, type TrainConfig, totalSteps, warmupSteps } from "./config";
+import {
+  bytesPerStep,
+  flopBudgetReached,
+  maxSteps,
+  parseTrainConfig,
+  type TrainConfig,
+  totalSteps,
+  warmupSteps,
+  withPlannedSteps,
+} from "./config";
 import { configHash } from "./config-hash";
 import { openTrainingData } from "./data";
 import { DivergenceGuard } from "./divergence";
@@ -68,6 +77,13 @@ interface CommonOptions {
   onEvent?: (e: TrainEvent) => void;
   /** Aborting saves a checkpoint and returns status CANCELLED (resumable). */
   signal?: AbortSignal;
+  /**
+   * Aborting ends training at the next step boundary as a finished run: final validation, test and
+   * robustness evaluation at that step, final checkpoint, status COMPLETED with summary.stoppedBy
+   * "finish-request" and summary.finishReason = String(finish.reason). An early stop (ASHA) uses it, so an
+   * early-stopped run stays comparable with the others.
+   */
+  finish?: AbortSignal;
   /** Stop (as if cancelled) once this many steps are done; the run stays resumable. */
   stopAtStep?: number;
   /** Model constructor; default: the zoo's createModel. */
@@ -107,7 +123,7 @@ export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> 
   const ckpt = loadCheckpoint(opts.from);
   let config = parseTrainConfig(ckpt.meta.config, `config in ${ckpt.dir}/meta.json`);
   if (opts.steps !== undefined)
-    config = parseTrainConfig({ ...config, steps: opts.steps, byteBudget: undefined });
+    config = parseTrainConfig({ ...config, steps: opts.steps, byteBudget: undefined, flopBudget: undefined });
   return runLoop(config, ckpt.runDir, ckpt, opts);
 }
 
@@ -119,7 +135,7 @@ export function resolvedConfig(config: TrainConfig, model: ByteLM): TrainConfig 
 }
 
 async function runLoop(
-  config: TrainConfig,
+  given: TrainConfig,
   runDir: string,
   resumed: LoadedCheckpoint | undefined,
   opts: CommonOptions,
@@ -127,8 +143,10 @@ async function runLoop(
   mkdirSync(runDir, { recursive: true });
   const backend = await initBackend();
   const createModel = opts.createModel ?? createZooModel;
-  const data = await openTrainingData(config, resumed?.meta.samplerState);
-  const model = createModel(config.architecture, config.model, config.seed);
+  const data = await openTrainingData(given, resumed?.meta.samplerState);
+  const model = createModel(given.architecture, given.model, given.seed);
+  // A FLOP budget without steps: plan them from the model's analytic FLOPs per byte (recorded in the config).
+  const config = withPlannedSteps(given, model.flopsPerByte(given.seqLen).training);
   const emit = opts.onEvent ?? (() => {});
   const reporter = new Reporter([new JsonlSink(join(runDir, METRICS_FILE)), ...(opts.sinks ?? [])]);
   const params = buildParamSpecs(model.trainableVariables(), config.optimizer);
@@ -152,6 +170,8 @@ async function runLoop(
       await reporter.truncateAfter(state.step);
     }
     const total = totalSteps(config);
+    const cap = maxSteps(config);
+    const budget = config.flopBudget;
     const warm = warmupSteps(config);
     const schedule: ScheduleSpec = {
       ...config.schedule,
@@ -252,15 +272,38 @@ async function runLoop(
     let lastVal: EvalResult | null = null;
     let status: TrainResult["status"] = "COMPLETED";
     let message: string | undefined;
+    let stoppedBy: NonNullable<RunSummary["stoppedBy"]> | null = null;
+    let finishReason: string | undefined;
+    // Only state a checkpoint holds (step, cumulative FLOPs) decides the end, so a resumed run ends where
+    // an uninterrupted one does.
+    const endOfTraining = (): "steps" | "flop-budget" | "step-cap" | null => {
+      if (budget === undefined) return state.step >= total ? "steps" : null;
+      if (flopBudgetReached(state.flops, budget)) return "flop-budget";
+      return state.step >= cap ? "step-cap" : null;
+    };
 
-    while (state.step < total) {
+    for (;;) {
+      const end = endOfTraining();
+      if (end) {
+        stoppedBy = end;
+        break;
+      }
       if (opts.signal?.aborted) {
         status = "CANCELLED";
+        stoppedBy = "cancelled";
         message = `cancelled at step ${state.step}; continue with --resume ${runDir}`;
         break;
       }
+      if (opts.finish?.aborted) {
+        stoppedBy = "finish-request";
+        finishReason = String(opts.finish.reason ?? "finish requested");
+        break;
+      }
       const t0 = performance.now();
-      const lr = learningRateAt(state.step, schedule);
+      // A FLOP budget's schedule runs on the share of the budget spent, so it ends its decay at the budget.
+      const scheduleStep =
+        budget === undefined ? state.step : (Math.min(state.flops, budget) / budget) * total;
+      const lr = learningRateAt(scheduleStep, schedule);
       const micro = Array.from({ length: config.gradAccumulation }, () =>
         byteBatch(data.sampler.next(), config.seqLen + 1),
       );
@@ -271,6 +314,7 @@ async function runLoop(
         state.step += 1;
         await reporter.report("train", at(), { "train/loss": g.loss, "train/bpb": g.loss / Math.LN2, lr });
         status = "DIVERGED";
+        stoppedBy = "diverged";
         message = `${verdict.reason}; lower optimizer.lr (now ${config.optimizer.lr}) or raise the divergence bounds`;
         break;
       }
@@ -280,6 +324,7 @@ async function runLoop(
         for (const t of clipped.grads) t.dispose();
         state.step += 1;
         status = "DIVERGED";
+        stoppedBy = "diverged";
         message = `gradient norm is ${clipped.norm} at step ${state.step}; lower optimizer.lr (now ${config.optimizer.lr})`;
         break;
       }
@@ -312,7 +357,8 @@ async function runLoop(
         wallTime: state.wallTime,
       });
 
-      if (state.step % config.logInterval === 0 || state.step === total) {
+      const last = endOfTraining() !== null;
+      if (state.step % config.logInterval === 0 || last) {
         const mem = tf.memory();
         const loss = logWindow.loss / logWindow.steps;
         await reporter.report("train", at(), {
@@ -328,11 +374,12 @@ async function runLoop(
         });
         logWindow = emptyWindow();
       }
-      if (state.step === total) break;
+      if (last) continue; // the loop's head records why it ended
       if (config.eval.interval > 0 && state.step % config.eval.interval === 0) lastVal = await evalVal();
       if (config.checkpoint.interval > 0 && state.step % config.checkpoint.interval === 0) saveNow();
       if (opts.stopAtStep !== undefined && state.step >= opts.stopAtStep) {
         status = "CANCELLED";
+        stoppedBy = "cancelled";
         message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
         break;
       }
@@ -364,7 +411,26 @@ async function runLoop(
       test,
       robustness,
       unigramBitsPerByte: data.unigramBitsPerByte,
+      plannedSteps: total,
+      ...(stoppedBy ? { stoppedBy } : {}),
+      ...(finishReason !== undefined ? { finishReason } : {}),
+      flopBudget:
+        budget === undefined
+          ? null
+          : {
+              budget,
+              reached: state.flops,
+              reachedBudget: flopBudgetReached(state.flops, budget),
+              maxSteps: cap,
+            },
     };
+    if (stoppedBy === "finish-request")
+      message = `finished at step ${state.step} on request (${finishReason}), before the end of its planned training`;
+    if (status === "COMPLETED" && stoppedBy === "step-cap" && budget !== undefined)
+      message =
+        `stopped at the step cap (${cap} steps = ${cap / total} x the planned ${total}) with ` +
+        `${state.flops.toExponential(4)} of its ${budget.toExponential(4)} training-FLOP budget: its measured ` +
+        "FLOPs per step stayed far below the planned ones (H-Net: it compressed far more than its target)";
     const end = new Date().toISOString();
     writeRunMeta(runDir, {
       ...meta,

@@ -37,9 +37,11 @@ export const prioritySchema = z
   .transform((p) => (typeof p === "number" ? p : PRIORITY_LEVELS[p]));
 
 /**
- * Compute per run. `flops` (training FLOPs) is the one to compare architectures at equal compute: it becomes
- * steps = floor(flops / (flopsPerByte(seqLen).training x bytes per step)) for each model. `bytes` and
- * `steps` fix the data seen instead.
+ * Compute per run. `flops` (training FLOPs) is the one to compare architectures at equal compute: each run
+ * gets it as config.flopBudget, and the trainer stops it once its measured cumulative training FLOPs reach
+ * it (H-Net: FLOPs from its measured compression); the plan's steps = ceil(flops / (flopsPerByte(seqLen)
+ * .training x bytes per step)) are the estimate at the analytic FLOPs per byte. `bytes` and `steps` fix the
+ * data seen instead.
  */
 export const budgetSchema = z
   .strictObject({
