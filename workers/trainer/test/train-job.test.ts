@@ -209,7 +209,7 @@ describe("train job", () => {
     expect((await trainQueue.queue.getJob(runId))?.attemptsMade).toBe(2);
   });
 
-  it("stops a run that crosses an ASHA rung behind the others: COMPLETED early, EARLY_STOP event", async () => {
+  it("stops a run that crosses an ASHA rung behind the others: COMPLETED early with its final val and test bpb, EARLY_STOP event", async () => {
     // Rung 0 halfway between steps 10 and 11 (32 bytes per step); eta 3: of 2 runs at the rung, 1 goes on.
     const probe = await expandSpec(tinySweep("probe", { steps: 40 }));
     const flopsPerStep = probe.runs[0]!.flopsPerByte!.training * 32;
@@ -229,6 +229,16 @@ describe("train job", () => {
     const badSteps = await metricSteps(prisma, bad, "train/loss");
     expect(badSteps.at(-1)!).toBeGreaterThanOrEqual(11);
     expect(badSteps.at(-1)!).toBeLessThan(25); // stopped a few (millisecond) steps past the rung
+    // Still comparable: held-out and test bpb evaluated at the step where it stopped.
+    const stoppedAt = badSteps.at(-1)!;
+    expect(await metricSteps(prisma, bad, "val/bpb")).toEqual([stoppedAt]);
+    expect(await metricSteps(prisma, bad, "test/bpb")).toEqual([stoppedAt]);
+    const [testPoint] = await prisma.metricPoint.findMany({ where: { runId: bad, name: "test/bpb" } });
+    const [lastLoss] = await prisma.metricPoint.findMany({
+      where: { runId: bad, name: "train/loss", step: stoppedAt },
+    });
+    expect(testPoint!.flops).toBe(lastLoss!.flops);
+    expect(Number.isFinite(testPoint!.value)).toBe(true);
     const stop = await prisma.runEvent.findFirstOrThrow({ where: { runId: bad, kind: "EARLY_STOP" } });
     expect(stop.data).toMatchObject({ rung: 0, rank: 1, competitors: 2, promotable: 1 });
     expect(badRun.error).toBeNull();
@@ -237,8 +247,15 @@ describe("train job", () => {
       orderBy: { id: "desc" },
     });
     expect(last.message).toMatch(
-      /^RUNNING -> COMPLETED: early stopped at step \d+ \(ASHA rung 0\): ASHA: train\/loss/,
+      /^RUNNING -> COMPLETED: early stopped at step \d+ \(ASHA rung 0\): ASHA: train\/loss .*; final test bpb \d+\.\d+ at that step$/,
     );
+    const summary = await prisma.runEvent.findFirstOrThrow({
+      where: { runId: bad, kind: "SYSTEM", message: { startsWith: "summary:" } },
+    });
+    expect(summary.data).toMatchObject({
+      step: stoppedAt,
+      summary: { stoppedBy: "finish-request", finishReason: "early-stop", test: { bpb: expect.any(Number) } },
+    });
     expect(await prisma.runEvent.count({ where: { runId: good, kind: "EARLY_STOP" } })).toBe(0);
   });
 });

@@ -36,11 +36,13 @@ function versions(): Record<string, string> {
   return out;
 }
 
-let current: { runId: string; controller: AbortController } | null = null;
+let current: { runId: string; controller: AbortController; finish: AbortController } | null = null;
 
 async function run(request: TrainRequest): Promise<void> {
   const controller = new AbortController();
-  current = { runId: request.runId, controller };
+  // An early stop ends the run as finished (final val/test evaluation at that step), not as cancelled.
+  const finish = new AbortController();
+  current = { runId: request.runId, controller, finish };
   const { runId, runDir } = request;
   const fail = (kind: FailedMessage["kind"], error: unknown) =>
     send({
@@ -81,6 +83,7 @@ async function run(request: TrainRequest): Promise<void> {
       sinks: [new IpcSink(runId)],
       onEvent,
       signal: controller.signal,
+      finish: finish.signal,
       // Let IPC messages (stop) in between steps; the loop is synchronous otherwise.
       afterStep: () => new Promise<void>((resolve) => setImmediate(resolve)),
     };
@@ -110,7 +113,9 @@ process.on("message", (raw: unknown) => {
   }
   const message = parsed.data;
   if (message.type === "stop") {
-    current?.controller.abort(message.reason satisfies StopReason);
+    const reason: StopReason = message.reason;
+    if (reason === "early-stop") current?.finish.abort(reason);
+    else current?.controller.abort(reason);
     return;
   }
   if (current) {

@@ -12,7 +12,8 @@ import { z } from "zod";
  *     <- started {meta}                        (run.json written, training begins)
  *     <- record {record}       (every metric record, in order)
  *     <- checkpoint {step,dir} (after each atomic checkpoint save)
- *     -> stop {reason}         (checkpoint now and return: cancel, early stop, shutdown, lost lock)
+ *     -> stop {reason}         (checkpoint now and return: cancel, shutdown, lost lock; an early stop
+ *                               ends training as finished: final val/test evaluation at that step)
  *     <- done {result} | failed {error}
  *
  * The child trains one run at a time and is reused for the next one; it exits when the channel closes

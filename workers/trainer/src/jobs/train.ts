@@ -33,7 +33,8 @@ export interface TrainJobResult {
  *   train in a child process (resuming from that checkpoint) -> decide:
  *     completed                -> COMPLETED (final metrics in Postgres, summary event)
  *     diverged                 -> DIVERGED with the reason
- *     ASHA stop                -> COMPLETED, EARLY_STOP event with rung and reason
+ *     ASHA stop                -> COMPLETED after the final val/test evaluation at the step it stopped
+ *                                 at, EARLY_STOP event with rung and reason
  *     cancelled                -> nothing: the run is CANCELLED already
  *     worker shutting down     -> RUNNING -> QUEUED, job moved back to wait (not a failed attempt)
  *     lock lost                -> nothing: another worker owns the job now
@@ -139,12 +140,9 @@ async function conclude(
       return { runId, status: "RUNNING", step };
     }
     if (stopReason === "shutdown") return handBack(s, ctx, runId, step);
-    if (stopReason === "early-stop" && outcome.kind === "done" && r.earlyStop) {
-      const decision = r.earlyStop;
-      return finishRun(s, ctx, runId, r, "COMPLETED", {
-        message: `RUNNING -> COMPLETED: early stopped at step ${step} (ASHA rung ${decision.rung}): ${decision.reason}`,
-      });
-    }
+    if (stopReason === "early-stop" && outcome.kind === "done" && r.earlyStop)
+      // A child from before finish-on-early-stop returns CANCELLED: no final evaluation then.
+      return finishRun(s, ctx, runId, r, "COMPLETED", { message: earlyStopMessage(r, step) });
   }
   if (outcome.kind === "exited") {
     const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
@@ -154,9 +152,16 @@ async function conclude(
     return failAttempt(s, ctx, runId, new Error("training did not start"), []);
   const done = outcome.done;
   if (done.status === "COMPLETED") {
+    // Finished on our early-stop request: evaluated where it stopped, and the message says why it stopped.
+    if (done.summary.stoppedBy === "finish-request" && r.earlyStop)
+      return finishRun(s, ctx, runId, r, "COMPLETED", { message: earlyStopMessage(r, done.step) });
     const test = done.summary.test ? `, test bpb ${done.summary.test.bpb.toFixed(4)}` : "";
+    const budget = done.summary.flopBudget;
+    const flops = budget
+      ? `, ${budget.reached.toExponential(4)} of its ${budget.budget.toExponential(4)} training-FLOP budget${budget.reachedBudget ? "" : ` (not reached: ${done.message ?? "stopped before it"})`}`
+      : "";
     return finishRun(s, ctx, runId, r, "COMPLETED", {
-      message: `RUNNING -> COMPLETED at step ${done.step}${test}`,
+      message: `RUNNING -> COMPLETED at step ${done.step}${test}${flops}`,
     });
   }
   if (done.status === "DIVERGED")
@@ -165,6 +170,14 @@ async function conclude(
     });
   // CANCELLED without a stop from us: the trainer stopped on its own, which it only does when asked.
   return failAttempt(s, ctx, runId, new Error(done.message ?? "training stopped unexpectedly"), r.logTail);
+}
+
+/** The COMPLETED message of a run that ASHA stopped: where, why, and its final test bpb there. */
+function earlyStopMessage(r: SessionResult, step: number | null): string {
+  const decision = r.earlyStop!;
+  const summary = r.outcome.kind === "done" ? r.outcome.done.summary : null;
+  const test = summary?.test ? `; final test bpb ${summary.test.bpb.toFixed(4)} at that step` : "";
+  return `RUNNING -> COMPLETED: early stopped at step ${step} (ASHA rung ${decision.rung}): ${decision.reason}${test}`;
 }
 
 /** COMPLETED / DIVERGED, once every metric is in Postgres; a concurrent cancel wins (no retry). */
