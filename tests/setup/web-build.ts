@@ -9,6 +9,9 @@ import { ensureWebBuild } from "../web/web-app";
  * from racing for Next's build lock on a fresh clone, and makes the build time visible in one place.
  */
 export default async function setup() {
+  // Running only tests that need no web app (e.g. `BYTELAB_SKIP_WEB_BUILD=1 npx vitest run packages/service`):
+  // skip the build here; tests that serve the app still build it themselves (ensureWebBuild).
+  if (process.env.BYTELAB_SKIP_WEB_BUILD === "1") return;
   const log = join(mkdtempSync(join(tmpdir(), "bytelab-web-build-")), "next-build.log");
   const outcome = await ensureWebBuild(log);
   if (outcome.action !== "reused") {

@@ -11,7 +11,7 @@
  */
 export type { Corpus } from "./corpus";
 export { type Dataset, type OpenDatasetOptions, openDataset } from "./dataset";
-export { datasetsDir } from "./env";
+export { datasetsDir, findProjectRoot } from "./env";
 export { DatasetError } from "./errors";
 export {
   type EvaluationOptions,
@@ -25,6 +25,7 @@ export {
   BUILTIN_DATASET_NAMES,
   type DatasetInfo,
   DEFAULT_DATASET,
+  datasetLocalPath,
   datasetNameSchema,
   type LoadCorpusOptions,
   listDatasets,

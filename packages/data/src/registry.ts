@@ -1,3 +1,4 @@
+import { splitGlobRoot } from "./sources/glob";
 import { statSync } from "node:fs";
 import { z } from "zod";
 import { type Corpus, makeCorpus } from "./corpus";
@@ -134,6 +135,17 @@ export function parseDatasetName(name: string): DatasetRef {
   if (has(REMOTE_DATASETS, trimmed)) return { kind: "remote", name: trimmed };
   if (has(SYSTEM_CORPORA, trimmed)) return { kind: "system", name: trimmed };
   throw new DatasetError(name, "is not a known dataset", `${SYNTAX_HELP}.`);
+}
+
+/**
+ * The local path a dataset name reads: a file: path, or a dir: root (before any glob); null for the
+ * built-in datasets. Paths are as written (relative ones resolve against the reading process's directory).
+ */
+export function datasetLocalPath(name: string): string | null {
+  const ref = parseDatasetName(name);
+  if (ref.kind === "file") return ref.path;
+  if (ref.kind === "dir") return splitGlobRoot(ref.spec).root;
+  return null;
 }
 
 /** A dataset name, validated by syntax (use it inside other zod schemas, e.g. experiment specs). */

@@ -44,6 +44,12 @@ export type { ReportInput } from "@bytelab/analysis/report";
 export { loadSweepForReport } from "./report/load";
 export { type SweepReportOptions, sweepReport } from "./report/sweep-report";
 export { type ActionOptions, cancelRun, rerunRun } from "./runs/actions";
+export {
+  type RunBoundaries,
+  runBoundaries,
+  runBoundariesQuerySchema,
+  runBoundariesSchema,
+} from "./runs/boundaries";
 export { getRun } from "./runs/detail";
 export { listRunArtifacts, listRunEvents, runLog } from "./runs/events";
 export { listRuns, parseRunListQuery, runRowsByIds } from "./runs/list";
@@ -52,6 +58,7 @@ export * from "./schemas";
 export { planSeriesRead, ROLLUP_LEVELS } from "./series/levels";
 export { parseSeriesQuery, querySeries } from "./series/query";
 export { cancelSweep, rerunSweep, type SweepActionOptions } from "./sweeps/actions";
+export { enforceUntrustedPolicy, type UntrustedSpecPolicy } from "./sweeps/limits";
 export { listSweeps } from "./sweeps/list";
 export { sweepOutcome } from "./sweeps/outcome";
 export { type PlanOptions, planJson, planSweep, previewReuse } from "./sweeps/plan";

@@ -59,6 +59,15 @@ const apiEnvSchema = z.object({
     .int()
     .min(1024)
     .default(1 << 20),
+  /**
+   * Folders (separated by ":") that file: and dir: datasets of specs submitted over the API may read;
+   * default: the project's data/ folder. Relative entries start at the project root.
+   */
+  BYTELAB_DATA_ROOTS: z.string().trim().min(1).optional(),
+  /** Limits of one submission over the API: runs, total optimizer steps, total training FLOPs. */
+  BYTELAB_MAX_SWEEP_RUNS: z.coerce.number().int().min(1).default(1000),
+  BYTELAB_MAX_SWEEP_STEPS: z.coerce.number().int().min(1).default(10_000_000),
+  BYTELAB_MAX_SWEEP_FLOPS: z.coerce.number().positive().default(1e19),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

@@ -2,6 +2,7 @@ import type { Expansion, RunSpec, SubmissionPlan } from "@bytelab/experiments";
 import type { PrismaClient } from "@bytelab/db/runtime";
 import type { RunStatusName } from "../schemas/common";
 import { type SweepPlan, sweepPlanSchema } from "../schemas/sweep";
+import { enforceUntrustedPolicy, type UntrustedSpecPolicy } from "./limits";
 import { type SpecSource, validateSpec } from "./spec-input";
 
 /** Which expanded runs an existing run already covers (what submitSweep decides again under its lock). */
@@ -86,6 +87,8 @@ export function planJson(expansion: Expansion, reuse: SubmissionPlan | null): Sw
 export interface PlanOptions {
   /** Plan new runs even for configs that already have one (default: the spec's `repeat`). */
   repeat?: boolean;
+  /** The spec came from the network: refuse datasets outside the data roots and oversized expansions. */
+  untrusted?: UntrustedSpecPolicy;
 }
 
 /**
@@ -98,6 +101,7 @@ export async function planSweep(
   opts: PlanOptions = {},
 ): Promise<SweepPlan> {
   const { expansion } = await validateSpec(source);
+  if (opts.untrusted) await enforceUntrustedPolicy(expansion, opts.untrusted);
   const repeat = opts.repeat ?? expansion.spec.repeat;
   return planJson(expansion, prisma ? await previewReuse(prisma, expansion.runs, repeat) : null);
 }

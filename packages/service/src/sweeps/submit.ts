@@ -1,12 +1,15 @@
 import type { ServiceContext } from "../context";
 import type { RunStatusName } from "../schemas/common";
 import { type SubmitResultJson, submitResultSchema } from "../schemas/sweep";
+import { enforceUntrustedPolicy, type UntrustedSpecPolicy } from "./limits";
 import { planJson } from "./plan";
 import { type SpecSource, validateSpec } from "./spec-input";
 
 export interface SubmitOptions {
   /** Create runs even for configs that already have one (default: the spec's `repeat`). */
   repeat?: boolean;
+  /** The spec came from the network: refuse datasets outside the data roots and oversized expansions. */
+  untrusted?: UntrustedSpecPolicy;
 }
 
 /**
@@ -20,7 +23,8 @@ export async function submitSweep(
   source: SpecSource,
   opts: SubmitOptions = {},
 ): Promise<SubmitResultJson> {
-  const { input } = await validateSpec(source);
+  const { input, expansion } = await validateSpec(source);
+  if (opts.untrusted) await enforceUntrustedPolicy(expansion, opts.untrusted);
   const trainQueue = await ctx.trainQueue();
   const queue = await import("@bytelab/queue");
   const result = await queue.submitSweep(ctx.prisma, trainQueue, input, {
