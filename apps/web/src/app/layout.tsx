@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { NavBar } from "../components/nav-bar";
+import { SESSION_COOKIE } from "../lib/auth/authorize";
 import "./globals.css";
+import "../components/forms/ui.css";
 
 export const metadata: Metadata = {
   title: "bytelab",
@@ -14,7 +17,9 @@ export const metadata: Metadata = {
  */
 const THEME_SCRIPT = `try{var t=localStorage.getItem("bytelab-theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // A key cookie means a sign-out button in the top bar (pages check the key itself: requireViewer).
+  const signedIn = (await cookies()).has(SESSION_COOKIE);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -22,7 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
-        <NavBar />
+        <NavBar signedIn={signedIn} />
         {children}
       </body>
     </html>

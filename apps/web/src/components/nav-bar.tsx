@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { SignOutButton } from "./settings/sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
 
 const LINKS = [
@@ -18,7 +19,7 @@ function isActive(pathname: string, href: string): boolean {
 }
 
 /** The top navigation of every page: the sections, the current one marked, and the theme toggle. */
-export function NavBar() {
+export function NavBar({ signedIn = false }: { signedIn?: boolean }) {
   const pathname = usePathname() ?? "/";
   return (
     <header className="topbar">
@@ -35,6 +36,7 @@ export function NavBar() {
             </li>
           ))}
         </ul>
+        {signedIn ? <SignOutButton /> : null}
         <ThemeToggle />
       </nav>
     </header>
