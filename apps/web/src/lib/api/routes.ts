@@ -27,6 +27,7 @@ import {
   verdictSchema,
   workersOverviewSchema,
 } from "@bytelab/service/schemas";
+import { runBoundariesQuerySchema, runBoundariesSchema } from "@bytelab/service";
 import { z } from "zod";
 import { healthSchema } from "../schemas/health";
 import type { RouteContract } from "./contract";
@@ -390,6 +391,22 @@ export const API = {
     tag: "system",
     scope: "public",
     response: sessionSchema,
+  },
+  runBoundaries: {
+    id: "getRunBoundaries",
+    method: "GET",
+    path: "/runs/{id}/boundaries",
+    summary: "H-Net chunk boundaries over validation text, from the run's latest checkpoint (runs the model)",
+    description:
+      "What `bytelab sample --show-boundaries` computes, on held-out text: the text in pieces, each starting where " +
+      "a chunk starts (depth = nested stages starting there), and bytes per chunk per stage. `available: false` " +
+      "with a reason for other architectures, a run without a checkpoint yet, or a checkpoint not on this server.",
+    tag: "runs",
+    scope: "read",
+    params: runIdParams,
+    query: runBoundariesQuerySchema,
+    response: runBoundariesSchema,
+    errors: [404],
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -1,0 +1,7 @@
+import { runBoundaries } from "@bytelab/service";
+import { route } from "../../../../../../lib/api/route";
+import { API } from "../../../../../../lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(API.runBoundaries, ({ ctx, params, query }) => runBoundaries(ctx, params.id, query));
