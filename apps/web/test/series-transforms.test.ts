@@ -119,18 +119,36 @@ describe("groupRuns", () => {
     const groups = groupRuns(runs, { mode: "seeds" });
     expect(groups.map((g) => g.runIds)).toEqual([["a", "b"], ["c", "e"], ["d"]]);
     expect(groups.map((g) => g.label)).toEqual([
-      "architecture=hnet, optimizer.lr=0.001",
-      "architecture=hnet, optimizer.lr=0.003",
-      "architecture=transformer, optimizer.lr=0.001",
+      "hnet, optimizer.lr=0.001",
+      "hnet, optimizer.lr=0.003",
+      "transformer, optimizer.lr=0.001",
     ]);
     expect(groups[0]!.values).toEqual({ architecture: "hnet", "optimizer.lr": 0.001 });
+  });
+
+  it("labels name only the keys it takes to tell groups apart (not what follows from the architecture)", () => {
+    const mixed = [
+      { id: "h", name: "h", architecture: "hnet", config: { seed: 0, model: { d_model: [64, 96] }, lr: 1 } },
+      { id: "t", name: "t", architecture: "transformer", config: { seed: 0, model: { d_model: 96 }, lr: 1 } },
+      {
+        id: "t2",
+        name: "t2",
+        architecture: "transformer",
+        config: { seed: 0, model: { d_model: 96 }, lr: 2 },
+      },
+    ];
+    expect(groupRuns(mixed, { mode: "seeds" }).map((g) => g.label)).toEqual([
+      "hnet, lr=1",
+      "transformer, lr=1",
+      "transformer, lr=2",
+    ]);
   });
 
   it("by chosen keys only, and not at all", () => {
     const byArch = groupRuns(runs, { mode: "keys", keys: ["architecture"] });
     expect(byArch.map((g) => [g.label, g.runIds.length])).toEqual([
-      ["architecture=hnet", 4],
-      ["architecture=transformer", 1],
+      ["hnet", 4],
+      ["transformer", 1],
     ]);
     const none = groupRuns(runs, { mode: "none" });
     expect(none).toHaveLength(5);

@@ -5,8 +5,8 @@ import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 
 import { linesToCsv } from "../../lib/series/csv";
 import { formatInt, formatTick } from "../../lib/series/format";
 import { pointCounts } from "../../lib/series/lines";
-import { type ChartRow, bandKey, drawable, mergeRows, yExtent, yKey } from "../../lib/series/rows";
-import { linearDomain, logDomain, logTicks } from "../../lib/series/ticks";
+import { type ChartRow, bandKey, drawable, focusFrom, mergeRows, yExtent, yKey } from "../../lib/series/rows";
+import { linearDomain, logDomain, logTicks, niceTicks } from "../../lib/series/ticks";
 import type { ChartLine, Scale } from "../../lib/series/types";
 import { ChartFrame } from "./chart-frame";
 import { ChartLegend, type LegendEntry } from "./legend";
@@ -42,6 +42,11 @@ export interface LineChartProps {
   note?: string;
   /** Sort the tooltip highest first (metrics where higher is better). */
   descending?: boolean;
+  /**
+   * y range: "all" values (default), or "focus": the values after the first 10% of the x range, so the
+   * first steps' high loss does not flatten the rest (lines above it are clipped at the top).
+   */
+  yRange?: "all" | "focus";
 }
 
 /** "downsampled on the server: 500 of 30,001 points" (per line for a few lines, totals for many). */
@@ -84,11 +89,15 @@ export function LineChart(props: LineChartProps) {
       ? logDomain(first.x, last.x)
       : [first.x, last.x === first.x ? first.x + 1 : last.x];
   }, [rows, xScale]);
+  const yRange = props.yRange ?? "all";
   const yDomain = useMemo((): [number, number] | null => {
-    const ext = yExtent(visible.length > 0 ? visible : lines, yScale);
+    const shown = visible.length > 0 ? visible : lines;
+    const ext =
+      (yRange === "focus" && xDomain ? yExtent(shown, yScale, focusFrom(xDomain, xScale)) : null) ??
+      yExtent(shown, yScale);
     if (!ext) return null;
     return yScale === "log" ? logDomain(ext[0], ext[1]) : linearDomain(ext[0], ext[1]);
-  }, [visible, lines, yScale]);
+  }, [visible, lines, yScale, yRange, xDomain, xScale]);
 
   const styled = useMemo(
     () =>
@@ -136,7 +145,9 @@ export function LineChart(props: LineChartProps) {
             scale={xScale}
             domain={xDomain!}
             allowDataOverflow
-            ticks={xScale === "log" ? logTicks(xDomain![0], xDomain![1]) : undefined}
+            ticks={
+              xScale === "log" ? logTicks(xDomain![0], xDomain![1]) : niceTicks(xDomain![0], xDomain![1], 6)
+            }
             tickFormatter={formatX}
             label={{ value: props.xLabel, position: "insideBottom", offset: -16, fill: "var(--muted)" }}
             {...AXIS_STYLE}
@@ -146,7 +157,9 @@ export function LineChart(props: LineChartProps) {
             scale={yScale}
             domain={yDomain!}
             allowDataOverflow
-            ticks={yScale === "log" ? logTicks(yDomain![0], yDomain![1]) : undefined}
+            ticks={
+              yScale === "log" ? logTicks(yDomain![0], yDomain![1]) : niceTicks(yDomain![0], yDomain![1], 5)
+            }
             tickFormatter={formatY}
             width={64}
             label={{ value: props.yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", dy: 40 }}

@@ -15,7 +15,7 @@ import {
 import { toCsv } from "../../lib/series/csv";
 import { formatTick } from "../../lib/series/format";
 import { drawable } from "../../lib/series/rows";
-import { linearDomain, logDomain, logTicks } from "../../lib/series/ticks";
+import { linearDomain, logDomain, logTicks, niceTicks } from "../../lib/series/ticks";
 import type { Scale } from "../../lib/series/types";
 import { ChartFrame } from "./chart-frame";
 import { ChartLegend, type LegendEntry } from "./legend";
@@ -58,6 +58,9 @@ export interface ScatterChartProps {
   formatX?: (v: number) => string;
   formatY?: (v: number) => string;
   markers?: readonly XMarker[];
+  /** Fixed x ticks and domain (e.g. categories at 0..k-1 with domain [-0.5, k-0.5]); default: from the data. */
+  xTicks?: readonly number[];
+  xDomain?: [number, number];
   height?: number;
   exportName?: string;
   controls?: ReactNode;
@@ -136,8 +139,8 @@ export function ScatterChart(props: ScatterChartProps) {
     if (xs.length === 0 || ys.length === 0) return null;
     const ext = (v: number[]): [number, number] => [Math.min(...v), Math.max(...v)];
     const dom = (v: number[], s: Scale) => (s === "log" ? logDomain(...ext(v)) : linearDomain(...ext(v)));
-    return { x: dom(xs, xScale), y: dom(ys, yScale) };
-  }, [prepared, hidden, props.markers, xScale, yScale]);
+    return { x: props.xDomain ?? dom(xs, xScale), y: dom(ys, yScale) };
+  }, [prepared, hidden, props.markers, props.xDomain, xScale, yScale]);
 
   const legend: LegendEntry[] = prepared.map((p) => ({
     id: p.group.id,
@@ -203,7 +206,13 @@ export function ScatterChart(props: ScatterChartProps) {
                 scale={xScale}
                 domain={domains.x}
                 allowDataOverflow
-                ticks={xScale === "log" ? logTicks(...domains.x) : undefined}
+                ticks={
+                  props.xTicks
+                    ? [...props.xTicks]
+                    : xScale === "log"
+                      ? logTicks(...domains.x)
+                      : niceTicks(...domains.x, 6)
+                }
                 tickFormatter={formatX}
                 label={{ value: props.xLabel, position: "insideBottom", offset: -16, fill: "var(--muted)" }}
                 {...AXIS_STYLE}
@@ -213,7 +222,7 @@ export function ScatterChart(props: ScatterChartProps) {
                 scale={yScale}
                 domain={domains.y}
                 allowDataOverflow
-                ticks={yScale === "log" ? logTicks(...domains.y) : undefined}
+                ticks={yScale === "log" ? logTicks(...domains.y) : niceTicks(...domains.y, 5)}
                 tickFormatter={formatY}
                 width={64}
                 label={{

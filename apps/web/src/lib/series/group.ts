@@ -51,16 +51,48 @@ export function groupRuns(runs: readonly GroupableRun[], by: GroupBy): RunGroup[
   });
   const reps = [...groups.values()].map((g) => g.flat);
   const differing = varyingKeys(reps.map((f) => Object.fromEntries(keys.map((k) => [k, f[k]]))));
-  // Chosen keys are always named (the person asked for them), even when all groups share a value.
-  const shown = by.mode === "keys" ? keys : differing;
+  // Chosen keys are always named (the person asked for them), even when all groups share a value; otherwise
+  // only as many of the differing keys as it takes to tell the groups apart.
+  const shown = by.mode === "keys" ? keys : distinguishingKeys(reps, differing);
   return [...groups.entries()].map(([id, g]) => {
-    const values = Object.fromEntries(shown.map((k) => [k, g.flat[k] ?? null]));
+    const values = Object.fromEntries(differing.map((k) => [k, g.flat[k] ?? null]));
     const label =
       shown.length > 0
-        ? shown.map((k) => `${k}=${formatConfigValue(g.flat[k])}`).join(", ")
+        ? shown
+            .map((k) => (k === "architecture" ? String(g.flat[k]) : `${k}=${formatConfigValue(g.flat[k])}`))
+            .join(", ")
         : g.runIds.length === 1
           ? (runs.find((r) => r.id === g.runIds[0])?.name ?? "all runs")
           : "all runs";
     return { id, label, values, runIds: g.runIds };
   });
+}
+
+/**
+ * A small set of keys whose values tell the groups apart (greedy: the key that splits the most groups first,
+ * architecture winning ties, then the next one that splits what is left), so labels read "hnet,
+ * optimizer.lr=0.001" rather than also naming every key that follows from the architecture.
+ */
+export function distinguishingKeys(reps: readonly FlatConfig[], keys: readonly string[]): string[] {
+  const chosen: string[] = [];
+  const signature = (f: FlatConfig, ks: readonly string[]) => stableJson(ks.map((k) => f[k] ?? null));
+  const distinct = (ks: readonly string[]) => new Set(reps.map((f) => signature(f, ks))).size;
+  const target = distinct(keys);
+  let current = 1;
+  while (current < target) {
+    let best: string | null = null;
+    let bestCount = current;
+    for (const k of keys) {
+      if (chosen.includes(k)) continue;
+      const n = distinct([...chosen, k]);
+      if (n > bestCount || (n === bestCount && best !== null && k === "architecture")) {
+        best = k;
+        bestCount = n;
+      }
+    }
+    if (best === null) break;
+    chosen.push(best);
+    current = bestCount;
+  }
+  return keys.filter((k) => chosen.includes(k));
 }

@@ -37,6 +37,41 @@ export function runLines(series: readonly Series[], opts: RunLineOptions = {}): 
   });
 }
 
+/** The series of one run, one line per metric (the run page: train/bpb and val/bpb on one chart). */
+export function metricLines(
+  series: readonly Series[],
+  opts: {
+    smoothing?: number;
+    bands?: boolean;
+    transform?: (v: number) => number;
+    name?: (metric: string) => string;
+  } = {},
+): ChartLine[] {
+  const w = opts.smoothing ?? 0;
+  const t = opts.transform;
+  const map = (values: readonly (number | null)[]) =>
+    emaSmooth(t ? values.map((v) => (v === null ? null : t(v))) : values, w);
+  return series.map((s, i) => {
+    const line: ChartLine = {
+      id: s.metric,
+      name: opts.name?.(s.metric) ?? s.metric,
+      x: s.x,
+      y: map(s.y),
+      stored: s.stored,
+      downsampled: s.downsampled,
+      colorIndex: i,
+    };
+    if (opts.bands && s.downsampled) {
+      // A transform may reverse the order (1 / x): keep lo below hi.
+      const a = map(s.min);
+      const b = map(s.max);
+      line.lo = a.map((v, j) => (v === null || b[j] === null ? null : Math.min(v, b[j]!)));
+      line.hi = a.map((v, j) => (v === null || b[j] === null ? null : Math.max(v, b[j]!)));
+    }
+    return line;
+  });
+}
+
 export interface GroupLineOptions {
   smoothing?: number;
   band: BandMode;

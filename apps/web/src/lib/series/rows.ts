@@ -43,17 +43,32 @@ export function mergeRows(lines: readonly ChartLine[], xScale: Scale, yScale: Sc
   return [...rows.values()].sort((a, b) => a.x - b.x);
 }
 
-/** [min, max] of the drawable y values and band edges of the lines (null when there is none). */
-export function yExtent(lines: readonly ChartLine[], yScale: Scale): [number, number] | null {
+/**
+ * [min, max] of the drawable y values and band edges of the lines (null when there is none); only points with
+ * x >= fromX when given (a "focus" range that leaves out the first steps' high loss).
+ */
+export function yExtent(
+  lines: readonly ChartLine[],
+  yScale: Scale,
+  fromX = -Infinity,
+): [number, number] | null {
   let min = Infinity;
   let max = -Infinity;
   for (const l of lines)
     for (const arr of [l.y, l.lo, l.hi])
       if (arr)
-        for (const v of arr)
-          if (drawable(v, yScale)) {
-            if (v < min) min = v;
-            if (v > max) max = v;
-          }
+        for (let i = 0; i < arr.length; i++) {
+          const v = arr[i];
+          if (!drawable(v, yScale) || !((l.x[i] ?? -Infinity) >= fromX)) continue;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
   return min <= max ? [min, max] : null;
+}
+
+/** The x from which a "focus" y range counts: 10% into the x range (on the axis' scale). */
+export function focusFrom(domain: [number, number], xScale: Scale): number {
+  const [a, b] = domain;
+  if (xScale === "log" && a > 0) return Math.exp(Math.log(a) + 0.1 * (Math.log(b) - Math.log(a)));
+  return a + 0.1 * (b - a);
 }

@@ -36,3 +36,17 @@ export function linearDomain(min: number, max: number): [number, number] {
   const pad = (max - min) * 0.04;
   return [min - pad, max + pad];
 }
+
+/** Ticks of a linear axis at "nice" values (1, 2, 5 x 10^k steps) inside [min, max], about `target` of them. */
+export function niceTicks(min: number, max: number, target = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max <= min) return [min];
+  const raw = (max - min) / Math.max(1, target);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)) === 0 ? 0 : Number(v.toPrecision(12)));
+  return ticks;
+}
