@@ -18,6 +18,8 @@ const COPY_POINTS = 1_000_000;
 const CONCURRENT_POINTS = 400_000;
 const REDELIVER_POINTS = 100_000;
 const CREATE_MANY_POINTS = 50_000;
+/** Points written with the metric-summary triggers on and off, side by side (their cost on ingestion). */
+const SUMMARY_POINTS = 300_000;
 const BATCH = 10_000;
 const METRICS_PER_STEP = 10; // train/loss, train/bpb, lr, grad_norm, ... as a trainer reports them
 const STEPS_PER_RUN = 10_000;
@@ -162,6 +164,35 @@ const suite: BenchSuite = {
       const copySmall = await measure(dataDir, runIds, 0, CREATE_MANY_POINTS / BATCH, 1, copy);
       await expectRows(CREATE_MANY_POINTS, "COPY, small");
 
+      // metric_stats / metric_rollups are kept by statement triggers on metric_points: their cost, measured
+      // as the same writes with those triggers disabled, alternating rounds so both see the same machine.
+      const summaryTriggers = ["metric_points_summaries_insert", "metric_points_summaries_update"];
+      const setSummaries = (on: boolean) =>
+        pool.query(
+          summaryTriggers
+            .map((t) => `ALTER TABLE metric_points ${on ? "ENABLE" : "DISABLE"} TRIGGER ${t}`)
+            .join(";"),
+        );
+      const withSummaries: Measured[] = [];
+      const withoutSummaries: Measured[] = [];
+      for (let round = 0; round < 2; round++)
+        for (const on of round === 0 ? [true, false] : [false, true]) {
+          await fresh();
+          await pool.query("TRUNCATE metric_stats, metric_rollups");
+          await setSummaries(on);
+          (on ? withSummaries : withoutSummaries).push(
+            await measure(dataDir, runIds, 0, SUMMARY_POINTS / BATCH / 2, 1, copy),
+          );
+        }
+      await setSummaries(true);
+      const sum = (ms: Measured[]): Measured => ({
+        points: ms.reduce((a, m) => a + m.points, 0),
+        seconds: ms.reduce((a, m) => a + m.seconds, 0),
+        cpuSeconds: ms.some((m) => m.cpuSeconds === null) ? null : ms.reduce((a, m) => a + m.cpuSeconds!, 0),
+      });
+      const summariesOn = sum(withSummaries);
+      const summariesOff = sum(withoutSummaries);
+
       const rate = (m: Measured) => m.points / m.seconds;
       const cpuRate = (m: Measured) => (m.cpuSeconds ? m.points / m.cpuSeconds : "n/a");
       const base = rate(createMany);
@@ -183,6 +214,8 @@ const suite: BenchSuite = {
           row("ingestMetrics re-delivery (all unchanged)", redeliver),
           row(`ingestMetrics, empty table, ${CREATE_MANY_POINTS / 1000}k`, copySmall),
           row(`Prisma createMany, empty table, ${CREATE_MANY_POINTS / 1000}k`, createMany),
+          row(`ingestMetrics, ${SUMMARY_POINTS / 1000}k, summary triggers on`, summariesOn),
+          row(`ingestMetrics, ${SUMMARY_POINTS / 1000}k, summary triggers off`, summariesOff),
         ],
         summary: [
           `ingestMetrics: ${Math.round(rate(copy1)).toLocaleString()} points/s over 1M points with one stream, ` +
@@ -190,6 +223,8 @@ const suite: BenchSuite = {
           `ingestMetrics is ${ratio.toFixed(1)}x faster than Prisma createMany on the same ${CREATE_MANY_POINTS / 1000}k points`,
           `re-delivering ${REDELIVER_POINTS / 1000}k existing points: ${Math.round(rate(redeliver)).toLocaleString()} points/s, rows unchanged`,
           "points/CPU-s counts this process and all Postgres processes: the rate a machine with idle cores reaches",
+          `metric summaries (stats + rollups, kept by triggers) cost ${((1 - rate(summariesOn) / rate(summariesOff)) * 100).toFixed(0)}% of ingestion throughput ` +
+            `(${Math.round(rate(summariesOn)).toLocaleString()} vs ${Math.round(rate(summariesOff)).toLocaleString()} points/s, same writes, alternating rounds)`,
         ],
         data: {
           batch: BATCH,
@@ -207,6 +242,19 @@ const suite: BenchSuite = {
           },
           createMany: { ...createMany, pointsPerSecond: base, pointsPerCpuSecond: cpuRate(createMany) },
           copyVsCreateMany: ratio,
+          summaries: {
+            on: {
+              ...summariesOn,
+              pointsPerSecond: rate(summariesOn),
+              pointsPerCpuSecond: cpuRate(summariesOn),
+            },
+            off: {
+              ...summariesOff,
+              pointsPerSecond: rate(summariesOff),
+              pointsPerCpuSecond: cpuRate(summariesOff),
+            },
+            throughputRatio: rate(summariesOn) / rate(summariesOff),
+          },
           durability: "postgres defaults (fsync=on, synchronous_commit=on, full_page_writes=on)",
         },
       };

@@ -99,6 +99,47 @@ function bucketExpr(xExpr: string, grid: Grid, lo: string, hi: string, n: string
   return `LEAST(GREATEST(width_bucket(${x}, ${lo}, ${hi}, ${n}), 1), ${n})`;
 }
 
+/**
+ * Runs a bucketing query with settings that suit it: the planner cannot estimate how many chunks or points a
+ * key array joins to (it guesses one row), so it would group by sorting (spilling to disk past work_mem);
+ * hashing the few hundred thousand rows in memory is 2-3x faster.
+ */
+async function aggregateQuery(pool: pg.Pool, text: string, values: unknown[]): Promise<BucketRow[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL enable_sort = off");
+    await client.query("SET LOCAL work_mem = '64MB'");
+    const { rows } = await client.query<BucketRow>(text, values);
+    await client.query("COMMIT");
+    return rows;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Splits keys into `parts` slices of about equal size (contiguous, so a series stays in one slice). */
+function slices<T>(keys: readonly T[], parts: number): T[][] {
+  const size = Math.ceil(keys.length / parts);
+  return Array.from({ length: parts }, (_, i) => keys.slice(i * size, (i + 1) * size)).filter(
+    (s) => s.length,
+  );
+}
+
+/** Many series read as two queries on two connections at once (each uses one core of the database). */
+const PARALLEL_FROM_KEYS = 16;
+
+async function inParallel(
+  keys: readonly SegmentKey[],
+  read: (part: readonly SegmentKey[]) => Promise<BucketRow[]>,
+): Promise<BucketRow[]> {
+  const parts = keys.length >= PARALLEL_FROM_KEYS ? slices(keys, 2) : [keys];
+  return (await Promise.all(parts.map(read))).flat();
+}
+
 /** One segment of one series to read: (run, metric, level or 0 for points, steps from..to). */
 type SegmentKey = [runId: string, name: string, level: number, fromStep: number, toStep: number];
 
@@ -119,7 +160,8 @@ async function bucketedPoints(
   if (keys.length === 0) return [];
   const xe = X_COLUMNS[x].point;
   const [lo, hi] = axisBounds(grid);
-  const { rows } = await pool.query<BucketRow>(
+  const rows = await aggregateQuery(
+    pool,
     `SELECT p.run_id, p.name, ${bucketExpr(xe, grid, "$6", "$7", "$8")} AS b, count(*)::int AS n,
         sum(p.value) FILTER (WHERE p.${FINITE}) AS sum, (count(*) FILTER (WHERE p.${FINITE}))::int AS finite,
         min(p.value) FILTER (WHERE p.${FINITE}) AS mn, max(p.value) FILTER (WHERE p.${FINITE}) AS mx,
@@ -145,7 +187,8 @@ async function bucketedRollups(
   const mid = `((r.${first} + r.${last}) / 2)`;
   const [lo, hi] = axisBounds(grid);
   const finite = "r.sum_value <> 'NaN'::float8";
-  const { rows } = await pool.query<BucketRow>(
+  const rows = await aggregateQuery(
+    pool,
     `SELECT r.run_id, r.name, ${bucketExpr(mid, grid, "$6", "$7", "$8")} AS b, sum(r.count)::int AS n,
         sum(r.sum_value) FILTER (WHERE ${finite}) AS sum, (sum(r.count) FILTER (WHERE ${finite}))::int AS finite,
         min(r.min_value) AS mn, max(r.max_value) FILTER (WHERE r.max_value <> 'NaN'::float8) AS mx,
@@ -304,8 +347,8 @@ export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<Se
   const [points, fromPoints, fromRollups] = grid
     ? await Promise.all([
         rawPoints(pool, rawKeys, q.x, grid),
-        bucketedPoints(pool, pointSegments, q.x, grid),
-        bucketedRollups(pool, rollupSegments, q.x, grid),
+        inParallel(pointSegments, (part) => bucketedPoints(pool, part, q.x, grid)),
+        inParallel(rollupSegments, (part) => bucketedRollups(pool, part, q.x, grid)),
       ])
     : [[], [], []];
 
