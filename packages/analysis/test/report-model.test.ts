@@ -170,18 +170,47 @@ describe("buildSweepReport: tables", () => {
     const report = buildSweepReport(sweep(), fast);
     const budgets = report.comparison.rows.map((r) => r.budget);
     expect(report.comparison.budgetSource).toBe("auto");
-    expect(budgets).toHaveLength(5);
-    expect(budgets[0]).toBeGreaterThanOrEqual(computes[0]!);
+    // A ladder: 5 log-spaced over the compute every architecture covers, plus the compute every run reached.
+    expect(budgets).toHaveLength(6);
+    expect(budgets).toContain(computes[0]!);
+    expect(report.comparison.reachedByAll).toBe(computes[0]!);
+    expect(budgets[0]).toBeGreaterThanOrEqual(computes[0]! / 5);
     expect(budgets.at(-1)).toBeLessThanOrEqual(computes.at(-1)!);
-    // At the largest budget only the largest runs got there, and their value is the final one.
+    expect(report.comparison.complete).toBe(true);
+    // Every run reached the smallest ladder budget (larger runs had not evaluated yet there, and say so).
+    const all = report.comparison.rows.find((r) => r.budget === computes[0])!;
+    for (const cell of all.cells) {
+      expect(cell.notReached).toBe(0);
+      expect(cell.missing.every((m) => m.reason === "before-first-point")).toBe(true);
+      expect(cell.n + cell.missing.length).toBe(14);
+    }
+    // At the largest budget only the largest runs got there, and their value is the final one; the others
+    // are listed with where they ended.
     const last = report.comparison.rows.at(-1)!;
-    for (const cell of last.cells) expect(cell.n).toBe(2);
+    for (const cell of last.cells) {
+      expect(cell).toMatchObject({ n: 2, total: 14, coverage: "partial" });
+      expect(cell.missing).toHaveLength(12);
+      expect(cell.missing[0]).toMatchObject({
+        reason: "not-reached",
+        detail: expect.stringMatching(/^ended at 1\.00e13 FLOPs$/),
+      });
+    }
+    expect(report.warnings.join(" ")).not.toMatch(/Compute-matched table/);
 
     const given = buildSweepReport(sweep(), { ...fast, budgets: [1e16, 1e21] });
     expect(given.comparison.budgetSource).toBe("given");
+    expect(given.comparison.rule).toBe("as given");
     const [at16, at21] = given.comparison.rows;
     expect(at16!.cells.every((c) => c.n > 0 && c.mean !== null)).toBe(true);
     expect(at21!.cells.every((c) => c.n === 0 && c.mean === null && c.notReached === 14)).toBe(true);
+    expect(at21!.cells.every((c) => c.coverage === "empty" && c.missing.length === 14)).toBe(true);
+    expect(given.comparison.complete).toBe(false);
+    // A requested budget that leaves cells empty is a warning that says why.
+    expect(given.warnings).toContainEqual(
+      expect.stringMatching(
+        /^Compute-matched table: the requested budget 1\.00e21 FLOPs has no val\/bpb for transformer \(14 runs: ended at/,
+      ),
+    );
   });
 
   it("aggregates seeds per config and architecture", () => {

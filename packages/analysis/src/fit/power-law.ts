@@ -130,7 +130,11 @@ export function fitArchitecture(
     if (reason) excluded.push({ runId: run.runId, reason });
     else usable.push(run);
   }
-  const computes = [...new Set(usable.map((r) => r.compute))].sort((a, b) => a - b);
+  // Design points: runs planned at one budget are one compute value of the design, whatever each measured
+  // (H-Net's seeds spend their budget plus a different fraction of a step).
+  const cellOf = (r: ScalingRun): number => r.budget ?? r.compute;
+  const computes = [...new Set(usable.map(cellOf))].sort((a, b) => a - b);
+  const measured = usable.map((r) => r.compute);
   if (computes.length < 3)
     throw insufficientData(
       WHERE,
@@ -174,7 +178,7 @@ export function fitArchitecture(
     for (const e of excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
     const summary = [...counts].map(([reason, count]) => `${count} ${reason}`).join(", ");
     reasons.push(`${excluded.length} of ${runs.length} runs left out (${summary})`);
-    const lostCells = [...new Set(runs.map((r) => r.compute))].filter((c) => !computes.includes(c));
+    const lostCells = [...new Set(runs.map(cellOf))].filter((c) => !computes.includes(c));
     if (lostCells.length > 0)
       reasons.push(
         `no usable run at compute ${lostCells.map(formatCompute).join(", ")}: the fit cannot see what happened there`,
@@ -185,8 +189,8 @@ export function fitArchitecture(
   let intervals: PowerLawFit["intervals"] = null;
   if (opts.resamples > 0) {
     const groupOf = new Map(computes.map((c, i) => [c, i]));
-    const group = Int32Array.from(usable, (r) => groupOf.get(r.compute)!);
-    const perCompute = computes.map((c) => usable.filter((r) => r.compute === c).length);
+    const group = Int32Array.from(usable, (r) => groupOf.get(cellOf(r))!);
+    const perCompute = computes.map((c) => usable.filter((r) => cellOf(r) === c).length);
     const unit: ResampleUnit =
       opts.unit !== "auto"
         ? opts.unit
@@ -244,8 +248,8 @@ export function fitArchitecture(
       runIds: usable.map((r) => r.runId),
       points: n,
       distinctCompute: computes.length,
-      computeMin: computes[0]!,
-      computeMax: computes[computes.length - 1]!,
+      computeMin: Math.min(...measured),
+      computeMax: Math.max(...measured),
     },
     excluded,
     quality: {

@@ -19,6 +19,13 @@ export const scalingRunSchema = z.object({
     .positive("bitsPerByte must be > 0")
     .nullable(),
   status: z.enum(["completed", "diverged", "excluded"]).default("completed"),
+  /**
+   * The compute the run was planned at (e.g. its FLOP budget). Runs with the same budget count as one
+   * compute value of the design (distinct values, bootstrap cells), whatever each measured: seeds of an
+   * H-Net at one budget measure slightly different FLOPs and must not pass for a 3-point ladder. Default:
+   * `compute`.
+   */
+  budget: z.number().positive("budget must be > 0 (FLOPs)").optional(),
   seed: z.number().int().optional(),
 });
 export type ScalingRunInput = z.input<typeof scalingRunSchema>;

@@ -1,5 +1,7 @@
 import { parseInput } from "../errors";
+import { endedEarly, runBudget } from "./budgets";
 import { buildComparison } from "./comparison";
+import { buildDirect } from "./direct";
 import { buildEnvironment } from "./environment";
 import { buildLearningCurves } from "./learning-curves";
 import { runValues, type RunValues } from "./run-values";
@@ -32,7 +34,10 @@ export function buildSweepReport(input: ReportInput, options: ReportOptions = {}
     parsed.runs.map((run) => [run.id, runValues(run, parsed.series[run.id] ?? {}, metrics)]),
   );
 
-  const { section: scaling, fitUse } = buildScaling(parsed.runs, values, opts);
+  const { section: fitted, fitUse } = buildScaling(parsed.runs, values, opts);
+  const seeds = buildSeeds(parsed, values, opts);
+  const scaling = { ...fitted, direct: buildDirect(seeds, parsed.runs, values, opts) };
+  const comparison = buildComparison(parsed, opts, values);
   const runs: ReportRunRow[] = parsed.runs.map((run) => {
     const v = values.get(run.id)!;
     return {
@@ -51,6 +56,8 @@ export function buildSweepReport(input: ReportInput, options: ReportOptions = {}
       wallTime: v.wallTime,
       error: run.error,
       fit: fitUse.get(run.id) ?? { used: false, reason: "not fitted" },
+      budget: runBudget(run, v),
+      endedEarly: endedEarly(run, v)?.detail ?? null,
     };
   });
 
@@ -68,6 +75,17 @@ export function buildSweepReport(input: ReportInput, options: ReportOptions = {}
   const pending = parsed.runs.filter((r) => r.status === "QUEUED" || r.status === "RUNNING");
   if (pending.length > 0)
     warnings.push(`${pending.length} run(s) are still queued or running; this report is a snapshot.`);
+  const short = runs.filter((r) => r.status === "COMPLETED" && r.budget?.reachedBudget === false);
+  if (short.length > 0)
+    warnings.push(
+      `${short.length} completed run(s) stopped before their training-FLOP budget (${short
+        .slice(0, 3)
+        .map((r) => `${r.name}: ${r.endedEarly ?? "stopped early"}`)
+        .join(
+          "; ",
+        )}${short.length > 3 ? "; ..." : ""}); the compute-matched table compares them only up to where they stopped.`,
+    );
+  warnings.push(...comparison.warnings);
 
   const computes = runs.flatMap((r) => (r.compute === null ? [] : [r.compute]));
   const walls = runs.flatMap((r) => (r.wallTime === null ? [] : [r.wallTime.seconds]));
@@ -93,8 +111,8 @@ export function buildSweepReport(input: ReportInput, options: ReportOptions = {}
       totalWallSeconds: walls.length > 0 ? walls.reduce((a, b) => a + b, 0) : null,
     },
     scaling,
-    comparison: buildComparison(parsed, opts),
-    seeds: buildSeeds(parsed, values, opts),
+    comparison: comparison.section,
+    seeds,
     learningCurves: buildLearningCurves(parsed, opts),
     runs,
     environment: buildEnvironment(parsed.runs),

@@ -18,6 +18,8 @@ export interface RunValues {
   train: FinalValue | null;
   /** Training compute of the run: FLOPs at the final held-out point, else the largest FLOPs recorded. */
   compute: number | null;
+  /** The largest cumulative training FLOPs recorded on any of its points: what the run reached. */
+  lastFlops: number | null;
   /** Largest bytesSeen recorded. */
   bytesSeen: number | null;
   /** Training wall time in seconds: the largest recorded wallTime, else finishedAt - startedAt. */
@@ -75,6 +77,7 @@ export function runValues(
     test: finalFinite(series[metrics.test]),
     train: finalFinite(series[metrics.train]),
     compute,
+    lastFlops: maxFlops !== null && maxFlops > 0 ? maxFlops : null,
     bytesSeen: maxOf(series, "bytesSeen"),
     wallTime,
   };

@@ -3,6 +3,7 @@ import { findCrossing } from "../fit/crossing";
 import type { PowerLawFit } from "../fit/power-law";
 import { fitScalingLaws } from "../fit/scaling-laws";
 import type { ScalingRunInput } from "../fit/schemas";
+import { plannedCompute } from "./budgets";
 import type { RunValues } from "./run-values";
 import type { ParsedReportOptions, ReportRun } from "./schema";
 import type { FitUse, ReportCrossing, ReportFit, ScalingArchitecture, ScalingSection } from "./types";
@@ -18,7 +19,15 @@ export function scalingInput(run: ReportRun, values: RunValues): ScalingRunInput
   if (run.status === "QUEUED" || run.status === "RUNNING")
     return { skip: `not finished (${run.status.toLowerCase()})` };
   if (values.compute === null) return { skip: "no training FLOPs recorded" };
-  const base = { runId: run.id, architecture: run.architecture, compute: values.compute, seed: run.seed };
+  const budget = plannedCompute(run);
+  const base = {
+    runId: run.id,
+    architecture: run.architecture,
+    compute: values.compute,
+    seed: run.seed,
+    // Runs planned at one budget are one compute value of the fit's design, whatever each measured.
+    ...(budget !== null ? { budget } : {}),
+  };
   if (run.status === "DIVERGED" || (run.status === "COMPLETED" && values.heldOutNonFinite))
     return { ...base, bitsPerByte: null, status: "diverged" };
   if (run.status === "FAILED" || run.status === "CANCELLED")
@@ -53,7 +62,7 @@ export function buildScaling(
   runs: ReportRun[],
   values: Map<string, RunValues>,
   opts: ParsedReportOptions,
-): { section: ScalingSection; fitUse: Map<string, FitUse> } {
+): { section: Omit<ScalingSection, "direct">; fitUse: Map<string, FitUse> } {
   const fitUse = new Map<string, FitUse>();
   const inputs: ScalingRunInput[] = [];
   for (const run of runs) {
@@ -107,6 +116,7 @@ export function buildScaling(
           bitsPerByte: finite,
           used: use.used,
           reason: use.used ? null : use.reason,
+          budget: i.budget ?? null,
         };
       });
     const skip = skipped.find((s) => s.architecture === architecture)?.reason ?? null;
@@ -145,6 +155,7 @@ export function buildScaling(
       extrapolateTo,
       architectures: sections,
       crossings,
+      mode: fits.length > 0 ? "fit" : "direct",
     },
     fitUse,
   };

@@ -48,6 +48,15 @@ export const reportRunSchema = z.object({
     .nullable()
     .default(null),
   error: z.string().nullable().default(null),
+  /**
+   * The ASHA decision that stopped the run early (its latest EARLY_STOP event), when the loader has it;
+   * the comparison says so for the budgets the run did not reach. Without it, a completed run that stopped
+   * before its config.flopBudget is still reported as stopped before its budget.
+   */
+  earlyStop: z
+    .object({ rung: z.number().int().nullable().default(null), reason: z.string() })
+    .nullable()
+    .default(null),
   queuedAt: when.nullable().default(null),
   startedAt: when.nullable().default(null),
   finishedAt: when.nullable().default(null),

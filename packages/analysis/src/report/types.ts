@@ -7,6 +7,16 @@ import type { ReportRunStatus } from "./schema";
 /** How one run enters the scaling fit of its architecture. */
 export type FitUse = { used: true } | { used: false; reason: string };
 
+/** A run's training-FLOP budget (config.flopBudget, enforced by the trainer on measured FLOPs) and what it reached. */
+export interface ReportRunBudget {
+  /** The budget: e.g. 3.0e12. */
+  flops: number;
+  /** The cumulative training FLOPs it reached (largest recorded on its points), e.g. 3.001e12; null before any. */
+  reached: number | null;
+  /** reached >= flops (within float slack); false: it stopped before (see ReportRunRow.endedEarly); null: unknown. */
+  reachedBudget: boolean | null;
+}
+
 export interface ReportRunRow {
   id: string;
   name: string;
@@ -25,6 +35,13 @@ export interface ReportRunRow {
   /** The stored error of a failed run (runs.error). */
   error: string | null;
   fit: FitUse;
+  /** Added with measured-FLOP budgets (additive): its FLOP budget and what it reached; null for runs without a FLOP budget. */
+  budget: ReportRunBudget | null;
+  /**
+   * Added with measured-FLOP budgets (additive): why it ended before the compute it was planned for ("stopped early by ASHA (rung 1)
+   * at 2.1e12 FLOPs", "diverged at 8.0e11 FLOPs", "stopped at ... before its budget of ..."); null otherwise.
+   */
+  endedEarly: string | null;
 }
 
 /** One run as a point of the scaling chart. */
@@ -36,6 +53,11 @@ export interface ScalingPoint {
   bitsPerByte: number | null;
   used: boolean;
   reason: string | null;
+  /**
+   * Added with measured-FLOP budgets (additive): the compute the run was planned at (its FLOP budget; else steps x bytes per step x
+   * FLOPs per byte), null when unknown. Runs with the same budget are one compute value of the fit's design.
+   */
+  budget: number | null;
 }
 
 /** A fit without its bootstrap draws (those are only needed to compute the band and crossings). */
@@ -58,26 +80,103 @@ export interface ReportCrossing extends CrossingResult {
   extrapolated: boolean[];
 }
 
+/** Added with measured-FLOP budgets (additive): one setting (runs that differ only in their seed) in the direct comparison. */
+export interface DirectGroup {
+  /** The seed section's label of the setting: "(one setting)", "model.ratio_loss.weight=0", ... */
+  label: string;
+  architecture: string;
+  /** The planned compute its runs share (FLOP budget), null when they differ or it is unknown. */
+  budget: number | null;
+  /** Measured compute of its runs, [min, max]; null when none recorded any. */
+  compute: [number, number] | null;
+  /** Runs with a finite final held-out value. */
+  n: number;
+  /** Mean, sample std and Student t interval (at the section's level) of the final held-out value. */
+  mean: number | null;
+  std: number | null;
+  interval: { lower: number; upper: number } | null;
+  /** Every run of the setting: its final held-out value (null: none, see ReportRunRow). */
+  runs: Array<{ runId: string; runName: string; compute: number | null; value: number | null }>;
+}
+
+/**
+ * Added with measured-FLOP budgets (additive): final held-out values per setting, compared directly (a dot plot of the runs with
+ * the seed interval of each setting's mean), for sweeps where no scaling law could be fitted.
+ */
+export interface DirectComparison {
+  metric: string;
+  level: number;
+  groups: DirectGroup[];
+}
+
 export interface ScalingSection {
   metric: string;
   level: number;
   /** Range of compute over the runs drawn (null when no run has compute). */
   computeRange: [number, number] | null;
+  /** How far fitted curves are drawn (only meaningful in mode "fit": there is nothing to extrapolate otherwise). */
   extrapolateTo: number | null;
   architectures: ScalingArchitecture[];
   crossings: ReportCrossing[];
+  /**
+   * Added with measured-FLOP budgets (additive): the chart that fits the data. "fit": at least one architecture has a fitted law:
+   * draw runs against compute with the fitted curves, their bands and the extrapolation region. "direct":
+   * no law was fitted (e.g. a single-budget sweep, one compute value per architecture): draw `direct`
+   * (each setting's runs and the seed interval of their mean), no curves, no extrapolation.
+   */
+  mode: "fit" | "direct";
+  /** Added with measured-FLOP budgets (additive): the direct comparison's data (filled in both modes; `mode` says which chart to draw). */
+  direct: DirectComparison;
 }
 
+/**
+ * Why a run has no value in a cell of the compute-matched table:
+ *   not-reached         its curve ended before the budget (it finished its own, smaller budget)
+ *   before-first-point  the budget lies before its first evaluation
+ *   early-stopped       stopped early (ASHA) before the budget
+ *   stopped-before-budget  completed before its own FLOP budget (an early stop or its step cap)
+ *   diverged            diverged before the budget (its curve is cut at the first non-finite value)
+ *   failed | cancelled  no usable curve
+ *   unfinished          still queued or running (the report is a snapshot)
+ *   no-eval             finished without a held-out value recorded with training FLOPs
+ */
+export type MissingReason =
+  | "not-reached"
+  | "before-first-point"
+  | "early-stopped"
+  | "stopped-before-budget"
+  | "diverged"
+  | "failed"
+  | "cancelled"
+  | "unfinished"
+  | "no-eval";
+
 /** One architecture at one budget of the compute-matched table (the analysis result without its run list). */
-export type ComparisonCell = Omit<ArchitectureAtBudget, "runs">;
+export type ComparisonCell = Omit<ArchitectureAtBudget, "runs"> & {
+  /** Added with measured-FLOP budgets (additive): runs of the architecture in the sweep (n of them have a value here). */
+  total: number;
+  /** Added with measured-FLOP budgets (additive): "complete" (every run has a value), "partial" (some do), "empty" (none). */
+  coverage: "complete" | "partial" | "empty";
+  /** Added with measured-FLOP budgets (additive): every run without a value here, why, and in words ("stopped early by ASHA at ..."). */
+  missing: Array<{ runId: string; runName: string; reason: MissingReason; detail: string }>;
+};
 
 export interface ComparisonSection {
   metric: string;
-  /** "given" (--budgets) or "auto" (log-spaced within the data). */
+  /** "given" (--budgets) or "auto" (chosen from the runs: see `rule`). */
   budgetSource: "given" | "auto";
   rows: Array<{ budget: number; cells: ComparisonCell[] }>;
   /** Set when there is nothing to compare; says why. */
   note: string | null;
+  /**
+   * Added with measured-FLOP budgets (additive): the largest training FLOPs that every compared run reached (runs stopped early,
+   * diverged, failed or unfinished aside); null when there is nothing to compare.
+   */
+  reachedByAll: number | null;
+  /** Added with measured-FLOP budgets (additive): every cell of the table has a value (every architecture at every budget). */
+  complete: boolean;
+  /** Added with measured-FLOP budgets (additive): how the budgets were chosen, in words (what the HTML report prints). */
+  rule: string;
 }
 
 export interface SeedGroupRow {

@@ -12,8 +12,134 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
 }
 
-/** Held-out bpb against training FLOPs: runs, fitted power laws, bands, extrapolation and crossings. */
+/**
+ * The scaling section's chart, the one that fits the data (scaling.mode): runs against compute with the
+ * fitted laws ("fit"), or the settings compared directly ("direct": no law was fitted, nothing to extrapolate).
+ */
 export function scalingChart(report: SweepReport): ChartSpec | null {
+  return report.scaling.mode === "direct" ? directChart(report) : fittedChart(report);
+}
+
+/** Deterministic horizontal offsets for the runs of one category, so their dots do not hide each other. */
+function jitter(i: number, count: number): number {
+  if (count <= 1) return 0;
+  return -0.16 + (0.32 * i) / (count - 1);
+}
+
+/**
+ * Final held-out bpb per setting (seed group): every run as a dot, the mean as a bar across, its Student t
+ * interval over seeds as a vertical line; runs without a finite value as crosses at the top edge.
+ */
+export function directChart(report: SweepReport): ChartSpec | null {
+  const d = report.scaling.direct;
+  const groups = d.groups.filter((g) => g.runs.length > 0);
+  if (groups.length === 0) return null;
+  const colors = architectureColors(report.scaling.architectures.map((a) => a.architecture));
+  const yValues: number[] = [];
+  for (const g of groups) {
+    for (const r of g.runs) if (r.value !== null) yValues.push(r.value);
+    if (g.interval) yValues.push(g.interval.lower, g.interval.upper);
+  }
+  if (yValues.length === 0) return null;
+  const yDomain = paddedDomain(yValues, false, 0.12);
+  const topEdge = yDomain[1] - (yDomain[1] - yDomain[0]) * 0.03;
+  const perArch = new Map<string, number>();
+  for (const g of groups) perArch.set(g.architecture, (perArch.get(g.architecture) ?? 0) + 1);
+  const categories = groups.map((g) =>
+    (perArch.get(g.architecture) ?? 0) > 1 || g.label !== "(one setting)"
+      ? `${g.architecture}: ${g.label}`
+      : g.architecture,
+  );
+  const lines: ChartLine[] = [];
+  const markers: ChartMarker[] = [];
+  let anyMissing = false;
+  let anyInterval = false;
+  groups.forEach((g, i) => {
+    const x = i + 1;
+    const color = colors.get(g.architecture) ?? GREY;
+    g.runs.forEach((r, k) => {
+      const what = `${r.runName}: ${r.value === null ? "no finite final value" : `${fixed(r.value)} bpb`} at ${sci(r.compute)} FLOPs`;
+      if (r.value === null) {
+        anyMissing = true;
+        markers.push({
+          color,
+          x: x + jitter(k, g.runs.length),
+          y: topEdge,
+          shape: "cross",
+          size: 5,
+          title: what,
+        });
+      } else
+        markers.push({
+          color,
+          x: x + jitter(k, g.runs.length),
+          y: r.value,
+          shape: "dot",
+          size: 4.5,
+          title: what,
+        });
+    });
+    if (g.mean !== null) {
+      const summary = `${categories[i]}: mean ${fixed(g.mean)} bpb over ${g.n} run${g.n === 1 ? "" : "s"}${g.interval ? `, ${Math.round(d.level * 100)}% interval [${fixed(g.interval.lower)}, ${fixed(g.interval.upper)}]` : ""}${g.budget !== null ? ` at ${sci(g.budget)} FLOPs` : ""}`;
+      lines.push({
+        color,
+        points: [
+          { x: x - 0.28, y: g.mean },
+          { x: x + 0.28, y: g.mean },
+        ],
+        width: 3,
+        title: summary,
+      });
+      if (g.interval) {
+        anyInterval = true;
+        lines.push({
+          color,
+          points: [
+            { x, y: g.interval.lower },
+            { x, y: g.interval.upper },
+          ],
+          width: 1.6,
+          title: summary,
+        });
+      }
+    }
+  });
+  const budgets = [...new Set(groups.map((g) => g.budget))];
+  const at =
+    budgets.length === 1 && budgets[0] !== null && budgets[0] !== undefined
+      ? ` at ${sci(budgets[0])} training FLOPs`
+      : "";
+  const legend: LegendEntry[] = [...new Set(groups.map((g) => g.architecture))].map((a) => ({
+    color: colors.get(a) ?? GREY,
+    kind: "line" as const,
+    label: a,
+  }));
+  legend.push({ color: GREY, kind: "dot", label: "run (seed)" });
+  legend.push({ color: GREY, kind: "line", label: "mean over seeds" });
+  if (anyInterval)
+    legend.push({ color: GREY, kind: "line", label: `${Math.round(d.level * 100)}% t interval of the mean` });
+  if (anyMissing) legend.push({ color: GREY, kind: "cross", label: "diverged / no final value (top edge)" });
+  return {
+    id: "scaling",
+    title: `Final ${d.metric} per setting${at}`,
+    subtitle:
+      "One compute value per setting: compared directly (no scaling law can be fitted through a single budget)",
+    width: WIDTH,
+    plotHeight: 340,
+    xLabel: "setting",
+    yLabel: `${d.metric} (bits per byte)`,
+    xLog: false,
+    xDomain: [0.5, groups.length + 0.5],
+    xCategories: categories,
+    yDomain,
+    lines,
+    markers,
+    legend,
+  };
+}
+
+/** Held-out bpb against training FLOPs: runs, fitted power laws, bands, extrapolation and crossings. */
+function fittedChart(report: SweepReport): ChartSpec | null {
   const s = report.scaling;
   if (!s.computeRange || !s.extrapolateTo) return null;
   const colors = architectureColors(s.architectures.map((a) => a.architecture));
@@ -124,8 +250,9 @@ export function scalingChart(report: SweepReport): ChartSpec | null {
     bands,
     markers,
     vlines,
+    // Extrapolation only where a law was fitted.
     region:
-      s.extrapolateTo > s.computeRange[1]
+      s.architectures.some((a) => a.fit) && s.extrapolateTo > s.computeRange[1]
         ? { from: s.computeRange[1], to: s.extrapolateTo, label: "extrapolation" }
         : undefined,
     legend,

@@ -46,8 +46,33 @@ function withInterval(
   return html`${fmt(value)}${iv ? html`<br><span class="small">${interval(iv.lower, iv.upper, fmt)}</span>` : ""}`;
 }
 
+/** The direct comparison (scaling.mode "direct"): each setting's final value with its seed interval. */
+function directSection(report: SweepReport, chart: SafeHtml | null): SafeHtml {
+  const s = report.scaling;
+  const d = s.direct;
+  const colors = architectureColors(s.architectures.map((a) => a.architecture));
+  const level = percent(d.level);
+  const why = s.architectures
+    .map((a) => a.skipped)
+    .filter((x): x is string => x !== null)
+    .slice(0, 1);
+  return html`<section id="scaling"><h2>Scaling curves</h2>
+<p>No scaling law was fitted${why.length > 0 ? html` (${why[0]})` : ""}, so the settings are compared directly: the final <code>${d.metric}</code> of every run (dots), the mean over its seeds (bar) and the ${level} Student-t interval of that mean. Nothing is extrapolated; see the compute-matched table for values at equal training FLOPs.</p>
+${chart ? html`<div class="figure">${chart}</div>` : html`<p class="nr">No run has a final ${d.metric}: nothing to draw.</p>`}
+${
+  d.groups.length > 0
+    ? html`<div class="tablewrap"><table><thead><tr><th>architecture</th><th>setting</th><th class="n">budget (FLOPs)</th><th class="n">training FLOPs reached</th><th class="n">runs</th><th class="n">mean ${d.metric}</th><th class="n">${level} interval</th><th class="n">std</th></tr></thead><tbody>${d.groups.map(
+        (g) =>
+          html`<tr><td class="nowrap">${swatch(colors.get(g.architecture) ?? "#999")}${g.architecture}</td><td><span class="small">${g.label}</span></td><td class="n">${sci(g.budget)}</td><td class="n">${g.compute ? (g.compute[0] === g.compute[1] ? sci(g.compute[0], 3) : `${sci(g.compute[0], 3)} – ${sci(g.compute[1], 3)}`) : "—"}</td><td class="n">${g.n} of ${g.runs.length}</td><td class="n">${fixed(g.mean)}</td><td class="n">${g.interval ? interval(g.interval.lower, g.interval.upper, (v) => fixed(v)) : "—"}</td><td class="n">${fixed(g.std)}</td></tr>`,
+      )}</tbody></table></div>`
+    : ""
+}
+</section>`;
+}
+
 export function scalingSection(report: SweepReport, chart: SafeHtml | null): SafeHtml {
   const s = report.scaling;
+  if (s.mode === "direct") return directSection(report, chart);
   const colors = architectureColors(s.architectures.map((a) => a.architecture));
   const level = percent(s.level);
   const fitted = s.architectures.filter((a) => a.fit);
@@ -111,16 +136,16 @@ export function comparisonSection(report: SweepReport): SafeHtml {
     const means = row.cells.flatMap((cell) => (cell.mean === null ? [] : [cell.mean]));
     const best = means.length > 1 ? Math.min(...means) : null;
     return html`<tr><td class="n">${sci(row.budget)}</td>${row.cells.map((cell) => {
-      const missing = cell.notReached + cell.beforeFirstPoint;
-      const note = [
-        cell.notReached > 0 ? `${cell.notReached} not reached` : "",
-        cell.beforeFirstPoint > 0 ? `${cell.beforeFirstPoint} before first eval` : "",
-      ].filter(Boolean);
-      return html`<td class="n wrap${cell.mean !== null && cell.mean === best ? " best" : ""}">${cell.mean === null ? "—" : fixed(cell.mean)}${cell.std !== null ? html` ± ${fixed(cell.std)}` : ""}<br><span class="small">${cell.n > 1 && cell.min !== null ? `min ${fixed(cell.min)} · ` : ""}n=${cell.n}${missing > 0 ? html`<br>${note.join(", ")}` : ""}</span></td>`;
+      // Every run without a value says why (not reached: stopped at X; failed; no eval; ...).
+      const why = cell.missing.map(
+        (m) => html`<li title="${m.runName}">${m.runName.split("/").slice(-2).join("/")}: ${m.detail}</li>`,
+      );
+      return html`<td class="n wrap${cell.mean !== null && cell.mean === best ? " best" : ""}${cell.coverage === "empty" ? " empty" : ""}">${cell.mean === null ? "—" : fixed(cell.mean)}${cell.std !== null ? html` ± ${fixed(cell.std)}` : ""}<br><span class="small">${cell.n > 1 && cell.min !== null ? `min ${fixed(cell.min)} · ` : ""}n=${cell.n}${cell.total !== cell.n ? ` of ${cell.total}` : ""}${why.length > 0 ? html`<ul class="reasons">${why}</ul>` : ""}</span></td>`;
     })}</tr>`;
   });
   return html`<section id="compute-matched"><h2>Compute-matched comparison</h2>
-<p>Every run's <code>${c.metric}</code> curve interpolated (log-linear in FLOPs) to each budget; mean ± sample std and the best (min) value over the runs that reached it; in a size ladder the min is the compute frontier. Runs are never extrapolated past their last evaluation. Lowest mean per budget in bold. Budgets: ${c.budgetSource === "given" ? "as given" : "log-spaced over the compute where every architecture has runs ending"}.</p>
+<p>Every run's <code>${c.metric}</code> curve interpolated (log-linear in FLOPs) to each budget; mean ± sample std and the best (min) value over the runs that reached it; in a size ladder the min is the compute frontier. Runs are never extrapolated past their last evaluation: a run without a value at a budget is listed in its cell with the reason. Lowest mean per budget in bold. Budgets: ${c.rule}.${c.reachedByAll !== null ? html` Every compared run reached ${sci(c.reachedByAll, 3)} training FLOPs.` : ""}</p>
+${c.complete ? "" : html`<p class="warn">Some architectures have no value at some budgets (marked —); their cells say why.</p>`}
 <div class="tablewrap"><table><thead><tr><th class="n">budget (FLOPs)</th>${architectures.map((a) => html`<th class="n">${swatch(colors.get(a) ?? "#999")}${a}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>
 </section>`;
 }
@@ -170,7 +195,7 @@ export function runsSection(report: SweepReport): SafeHtml {
   const columns = 10;
   return html`<section id="runs"><h2>Runs</h2>
 <p class="small">Sorted by architecture and training FLOPs. FLOPs/byte as stored on the run; training FLOPs from the run's metric points.</p>
-<div class="tablewrap"><table><thead><tr><th>run</th><th>status</th><th>architecture</th><th class="n">params</th><th class="n">FLOPs/byte</th><th class="n">training FLOPs</th><th class="n">final ${metric}</th><th class="n">final ${testMetric}</th><th class="n">wall time</th><th>in fit</th></tr></thead><tbody>${runs.map(
+<div class="tablewrap"><table><thead><tr><th>run</th><th>status</th><th>architecture</th><th class="n">params</th><th class="n">FLOPs/byte</th><th class="n">training FLOPs<br><span class="small">reached / budget</span></th><th class="n">final ${metric}</th><th class="n">final ${testMetric}</th><th class="n">wall time</th><th>in fit</th></tr></thead><tbody>${runs.map(
     (r) => {
       // A queued run has nothing recorded yet by design; "not recorded" is for runs that should have it.
       const missing = r.status === "QUEUED" ? html`—` : NOT_RECORDED;
@@ -180,7 +205,7 @@ export function runsSection(report: SweepReport): SafeHtml {
 <td>${r.architecture}</td>
 <td class="n">${r.paramCount === null ? missing : compact(r.paramCount)}</td>
 <td class="n">${r.flopsPerByte === null ? missing : sci(r.flopsPerByte)}</td>
-<td class="n">${r.compute === null ? missing : sci(r.compute)}</td>
+<td class="n">${r.compute === null && r.budget?.reached == null ? missing : sci(r.budget?.reached ?? r.compute, 3)}${r.budget ? html`<br><span class="small">budget ${sci(r.budget.flops, 3)}${r.budget.reachedBudget === false ? " (not reached)" : ""}</span>` : ""}${r.endedEarly ? html`<br><span class="small">${r.endedEarly}</span>` : ""}</td>
 <td class="n">${fixed(r.finalHeldOut)}</td>
 <td class="n">${fixed(r.finalTest)}</td>
 <td class="n">${r.wallTime === null ? missing : html`${duration(r.wallTime.seconds)}${r.wallTime.source === "timestamps" ? html`<br><span class="small">start→finish</span>` : ""}`}</td>

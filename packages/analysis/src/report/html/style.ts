@@ -43,6 +43,8 @@ td.best .small{font-weight:400}
 .err{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#a2311a;white-space:pre-wrap;word-break:break-word;background:#fdf3f1;border-left:3px solid #e0a196;padding:4px 8px;max-height:12em;overflow:auto}
 .nr{color:var(--muted);font-style:italic}
 ul.reasons{margin:4px 0 0 18px;padding:0;font-size:12px;color:#6b4700}
+td.n ul.reasons{text-align:left}
+td.empty{background:#fdf6ec}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 @media print{body{background:#fff}.figure,table,.card{break-inside:avoid}}

@@ -57,6 +57,11 @@ export interface ChartSpec {
   yLabel: string;
   xLog: boolean;
   xDomain: [number, number];
+  /**
+   * A categorical x axis: category i sits at x = i + 1 and is labelled with its name (xLog must be false;
+   * give xDomain [0.5, n + 0.5]).
+   */
+  xCategories?: string[];
   yDomain: [number, number];
   lines?: ChartLine[];
   bands?: ChartBand[];
@@ -165,7 +170,16 @@ export function renderChart(spec: ChartSpec): SafeHtml {
   const plotBottom = plotTop + spec.plotHeight;
   const sx = makeScale(spec.xDomain, [plotLeft, plotRight], spec.xLog);
   const sy = makeScale(spec.yDomain, [plotBottom, plotTop], false);
-  const xTicks = spec.xLog ? logTicks(spec.xDomain) : linearTicks(spec.xDomain, 8);
+  const categoryWidth = spec.xCategories ? (plotRight - plotLeft) / Math.max(1, spec.xCategories.length) : 0;
+  const xTicks: Tick[] = spec.xCategories
+    ? spec.xCategories.map((name, i) => ({
+        value: i + 1,
+        major: true,
+        label: { text: truncate(name, Math.max(4, Math.floor(categoryWidth / CHAR_WIDTH) - 1)), power: null },
+      }))
+    : spec.xLog
+      ? logTicks(spec.xDomain)
+      : linearTicks(spec.xDomain, 8);
   const yTicks = linearTicks(spec.yDomain, 6);
   const legendTop = plotBottom + 46;
   const lg = legend(spec.legend ?? [], plotLeft, legendTop, plotRight - plotLeft);
@@ -189,7 +203,7 @@ export function renderChart(spec: ChartSpec): SafeHtml {
   )}${yTicks.map((t) => html`<line x1="${plotLeft}" y1="${num(sy(t.value))}" x2="${plotRight}" y2="${num(sy(t.value))}" stroke="#dde1e6"/>`)}`;
 
   const axes = html`<rect x="${plotLeft}" y="${plotTop}" width="${plotRight - plotLeft}" height="${spec.plotHeight}" fill="none" stroke="#9aa3ad"/>
-${xTicks.filter((t) => t.major).map((t) => tickLabel(t, sx(t.value), plotBottom + 18, "middle"))}
+${xTicks.filter((t) => t.major).map((t, i) => (spec.xCategories ? html`<g><title>${spec.xCategories[i] ?? ""}</title>${tickLabel(t, sx(t.value), plotBottom + 18, "middle")}</g>` : tickLabel(t, sx(t.value), plotBottom + 18, "middle")))}
 ${yTicks.map((t) => tickLabel(t, plotLeft - 8, sy(t.value) + 4, "end"))}
 <text x="${num((plotLeft + plotRight) / 2)}" y="${plotBottom + 38}" text-anchor="middle" class="axis">${spec.xLabel}</text>
 <text transform="translate(16,${num((plotTop + plotBottom) / 2)}) rotate(-90)" text-anchor="middle" class="axis">${spec.yLabel}</text>`;
