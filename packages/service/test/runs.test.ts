@@ -122,7 +122,8 @@ describe("listRuns", () => {
 describe("getRun", () => {
   it("shows the row, the keys that set the run apart in its sweep, and its metrics", async () => {
     const detail = runDetailSchema.parse(await getRun(env.ctx, "hnet-0.003-1"));
-    expect(detail.varying.map((v) => v.key)).toEqual(["model.dim", "optimizer.lr", "seed"]);
+    // Two architectures: "architecture" first, then the keys that vary among the hnet runs (model.dim does not).
+    expect(detail.varying.map((v) => v.key)).toEqual(["architecture", "optimizer.lr", "seed"]);
     expect(detail.varying.find((v) => v.key === "optimizer.lr")?.value).toBe(0.003);
     expect(detail.metrics.map((m) => m.name)).toEqual(["test/bpb", "val/bpb"]);
     expect(detail.run).toMatchObject({ step: 200, status: "COMPLETED", sweep: { id: "sw", name: "grid" } });

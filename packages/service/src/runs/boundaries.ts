@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -8,7 +10,9 @@ import { NotFoundError } from "../errors";
  * GET /api/v1/runs/{id}/boundaries: H-Net's chunk boundaries over a sample of validation text, computed with
  * the run's latest checkpoint: what `bytelab sample --show-boundaries` computes (chunkBoundaryDepths in
  * windows of the training context length), on held-out text instead of generated text. It runs the model, so
- * callers ask for it on demand (the run page's button), and answers are cached per checkpoint.
+ * callers ask for it on demand (the run page's button), and answers are cached per checkpoint. The model runs
+ * in a child process (node + tsx, like the trainer's children): TF.js never loads into the web server, a slow
+ * forward pass never blocks it, and its memory goes away with the child.
  */
 export const runBoundariesQuerySchema = z.object({
   /** Bytes of validation text to show (64-4096, default 512), cut at a UTF-8 character boundary. */
@@ -71,6 +75,120 @@ function utf8Prefix(bytes: Uint8Array, n: number): Uint8Array {
   return bytes.subarray(0, end);
 }
 
+/** What the child computes from a checkpoint. */
+const childAnswerSchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    seqLen: z.int(),
+    bytes: z.int(),
+    pieces: runBoundariesSchema.shape.pieces,
+    stages: runBoundariesSchema.shape.stages,
+  }),
+  z.object({ ok: z.literal(false), seqLen: z.int().nullable(), reason: z.string() }),
+]);
+type ChildAnswer = z.infer<typeof childAnswerSchema>;
+
+/** Runs the model of the checkpoint at `path` over `bytes` bytes of its dataset's validation text. */
+export async function computeBoundaries(path: string, bytes: number): Promise<ChildAnswer> {
+  // Left to the runtime (the child runs this file with tsx): a bundler must not pull TF.js into the web server.
+  const [{ initBackend }, train, data] = await Promise.all([
+    import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/models"),
+    import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/train"),
+    import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/data"),
+  ]);
+  await initBackend();
+  const { model, config } = await train.loadModelFromCheckpoint(path);
+  try {
+    const known = data.listDatasets().find((d) => d.name === config.dataset);
+    if (known && !known.available)
+      return {
+        ok: false,
+        seqLen: config.seqLen,
+        reason: `dataset ${config.dataset} is not downloaded on this server, so there is no validation text to show`,
+      };
+    const dataset = await data.openDataset(config.dataset, { seqLen: config.seqLen, log: () => undefined });
+    const text = utf8Prefix(dataset.splits.validation.bytes, bytes);
+    const depth = new Uint8Array(text.length);
+    for (let start = 0; start < text.length; start += config.seqLen) {
+      const part = train.chunkBoundaryDepths(model, text.subarray(start, start + config.seqLen));
+      if (part) depth.set(part, start);
+    }
+    const maxDepth = depth.reduce((m, d) => Math.max(m, d), 0);
+    const stages = Array.from({ length: maxDepth }, (_, s) => {
+      const chunks = depth.reduce((n, d) => n + (d > s ? 1 : 0), 0);
+      return { stage: s, chunks, bytesPerChunk: chunks > 0 ? text.length / chunks : null };
+    });
+    return {
+      ok: true,
+      seqLen: config.seqLen,
+      bytes: text.length,
+      pieces: boundaryPieces(text, depth),
+      stages,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** This file, found from the working directory (the web server runs bundled, so import.meta.url is no help). */
+function thisFile(): string | null {
+  const rel = join("packages", "service", "src", "runs", "boundaries.ts");
+  let dir = process.cwd();
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, rel);
+    if (existsSync(/* turbopackIgnore: true */ candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+const CHILD_TIMEOUT_MS = 180_000;
+
+/** computeBoundaries in a child process: node --import tsx boundaries.ts, one JSON line back. */
+function computeInChild(path: string, bytes: number): Promise<ChildAnswer> {
+  const file = thisFile();
+  if (!file)
+    return Promise.resolve({
+      ok: false,
+      seqLen: null,
+      reason:
+        "this server has no source tree to run the model from (packages/service/src/runs/boundaries.ts)",
+    });
+  const root = join(dirname(file), "..", "..", "..", "..");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file, JSON.stringify({ path, bytes })], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err = (err + d.toString("utf8")).slice(-4000);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").at(-1) ?? "";
+      try {
+        resolve(childAnswerSchema.parse(JSON.parse(line)));
+      } catch {
+        const last = err.trim().split("\n").filter(Boolean).slice(-3).join(" | ");
+        resolve({
+          ok: false,
+          seqLen: null,
+          reason: `running the model failed (exit ${code ?? "killed"}): ${last || "no output"}`,
+        });
+      }
+    });
+  });
+}
+
 export async function runBoundaries(
   ctx: ServiceContext,
   runId: string,
@@ -79,7 +197,7 @@ export async function runBoundaries(
   const q = runBoundariesQuerySchema.parse(query);
   const run = await ctx.prisma.run.findUnique({
     where: { id: runId },
-    select: { id: true, architecture: true, config: true },
+    select: { id: true, architecture: true },
   });
   if (!run) throw new NotFoundError("run", runId);
   const base = {
@@ -118,58 +236,43 @@ export async function runBoundaries(
   } catch {
     path = artifact.uri;
   }
-  if (!existsSync(path))
+  if (!existsSync(/* turbopackIgnore: true */ path))
     return {
       ...base,
       checkpoint,
       available: false,
       reason: `the checkpoint ${artifact.uri} is not on this server's disk (it lives where the worker ran: share BYTELAB_HOME)`,
     };
+  const answer = await computeInChild(path, q.bytes);
+  if (!answer.ok)
+    return { ...base, checkpoint, seqLen: answer.seqLen, available: false, reason: answer.reason };
+  const result: RunBoundaries = {
+    ...base,
+    available: true,
+    reason: null,
+    checkpoint,
+    seqLen: answer.seqLen,
+    bytes: answer.bytes,
+    pieces: answer.pieces,
+    stages: answer.stages,
+  };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, result);
+  return result;
+}
 
-  // TF.js and the model zoo load only here: listing and reading runs never pays for them.
-  const [{ initBackend }, train, data] = await Promise.all([
-    import("@bytelab/models"),
-    import("@bytelab/train"),
-    import("@bytelab/data"),
-  ]);
-  await initBackend();
-  const { model, config } = await train.loadModelFromCheckpoint(path);
-  try {
-    const known = data.listDatasets().find((d) => d.name === config.dataset);
-    if (known && !known.available)
-      return {
-        ...base,
-        checkpoint,
-        seqLen: config.seqLen,
-        available: false,
-        reason: `dataset ${config.dataset} is not downloaded on this server, so there is no validation text to show`,
-      };
-    const dataset = await data.openDataset(config.dataset, { seqLen: config.seqLen, log: () => undefined });
-    const text = utf8Prefix(dataset.splits.validation.bytes, q.bytes);
-    const depth = new Uint8Array(text.length);
-    for (let start = 0; start < text.length; start += config.seqLen) {
-      const part = train.chunkBoundaryDepths(model, text.subarray(start, start + config.seqLen));
-      if (part) depth.set(part, start);
-    }
-    const maxDepth = depth.reduce((m, d) => Math.max(m, d), 0);
-    const stages = Array.from({ length: maxDepth }, (_, s) => {
-      const chunks = depth.reduce((n, d) => n + (d > s ? 1 : 0), 0);
-      return { stage: s, chunks, bytesPerChunk: chunks > 0 ? text.length / chunks : null };
-    });
-    const answer: RunBoundaries = {
-      ...base,
-      available: true,
-      reason: null,
-      checkpoint,
-      seqLen: config.seqLen,
-      bytes: text.length,
-      pieces: boundaryPieces(text, depth),
-      stages,
-    };
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(key, answer);
-    return answer;
-  } finally {
-    model.dispose();
-  }
+// The child: `node --import tsx boundaries.ts '{"path":...,"bytes":...}'` prints one JSON line.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = z.object({ path: z.string(), bytes: z.int() }).parse(JSON.parse(process.argv[2] ?? "{}"));
+  computeBoundaries(args.path, args.bytes).then(
+    (answer) => {
+      process.stdout.write(`${JSON.stringify(answer)}\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stdout.write(`${JSON.stringify({ ok: false, seqLen: null, reason })}\n`);
+      process.exit(0);
+    },
+  );
 }

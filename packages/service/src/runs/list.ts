@@ -12,7 +12,7 @@ import {
   runListQuerySchema,
   runListSchema,
 } from "../schemas/run";
-import { runListSql } from "./list-sql";
+import { runListSql, runRowsSql } from "./list-sql";
 
 interface RunSqlRow {
   id: string;
@@ -45,7 +45,6 @@ interface RunSqlRow {
   bytes_seen: number | null;
   flops: number | null;
   duration_seconds: number | null;
-  sort_value: string;
 }
 
 const listCursorSchema = z.object({
@@ -117,14 +116,19 @@ export async function listRuns(pool: pg.Pool, query: RunListQuery = {}): Promise
     ]);
   const sql = runListSql(q, cursor);
   const [page, count] = await Promise.all([
-    pool.query<RunSqlRow>(sql.page.text, sql.page.values),
+    pool.query<{ id: string; sort_value: string }>(sql.page.text, sql.page.values),
     pool.query<{ total: number }>(sql.count.text, sql.count.values),
   ]);
-  const rows = page.rows.slice(0, q.limit);
-  const last = rows.at(-1);
+  const ids = page.rows.slice(0, q.limit);
+  const last = ids.at(-1);
+  const rows = await runRowsByIds(
+    pool,
+    ids.map((r) => r.id),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return runListSchema.parse({
     format: "bytelab.run-list/1",
-    runs: rows.map(toRunRow),
+    runs: ids.flatMap((r) => byId.get(r.id) ?? []),
     total: count.rows[0]?.total ?? 0,
     nextCursor:
       page.rows.length > q.limit && last
@@ -133,11 +137,10 @@ export async function listRuns(pool: pg.Pool, query: RunListQuery = {}): Promise
   });
 }
 
-/** The rows of the given runs (any order), by the same query as the list. */
+/** The rows of the given runs (in no particular order; unknown ids are left out). */
 export async function runRowsByIds(pool: pg.Pool, ids: readonly string[]): Promise<RunRow[]> {
   if (ids.length === 0) return [];
-  const q = parseRunListQuery({ limit: Math.min(1000, ids.length) });
-  const sql = runListSql({ ...q, limit: ids.length }, null, ids);
-  const { rows } = await pool.query<RunSqlRow>(sql.page.text, sql.page.values);
+  const sql = runRowsSql(ids);
+  const { rows } = await pool.query<RunSqlRow>(sql.text, sql.values);
   return rows.map(toRunRow);
 }

@@ -80,7 +80,25 @@ export const configFilterSchema = z
   .regex(
     /^[A-Za-z_][\w]*(\.[\w]+)*=.*$/,
     'use key=value with a dotted config key, e.g. "optimizer.lr=0.003" or "model.dim=128"',
+  )
+  .refine(
+    (filter) => !jsonHoldsNul(filter.slice(filter.indexOf("=") + 1)),
+    "a config value cannot hold a NUL character (\\u0000): no stored config does",
   );
+
+/** Whether `text` is JSON holding a string with a NUL character (which Postgres refuses in jsonb). */
+function jsonHoldsNul(text: string): boolean {
+  let found = false;
+  try {
+    JSON.stringify(JSON.parse(text), (_, v: unknown) => {
+      if (typeof v === "string" && v.includes("\u0000")) found = true;
+      return v;
+    });
+  } catch {
+    return false;
+  }
+  return found;
+}
 
 /** Filters, sorting and pagination of the runs list. */
 export const runListQuerySchema = z.object({
@@ -164,6 +182,7 @@ export const runEventsQuerySchema = z.object({
   after: z
     .string()
     .regex(/^\d{1,19}$/, "after is an event id (digits)")
+    .refine((v) => BigInt(v) <= 9223372036854775807n, "after is an event id (at most 9223372036854775807)")
     .optional(),
   kind: listOf(z.enum(["STATUS", "LOG", "CHECKPOINT", "EARLY_STOP", "SYSTEM"])),
   limit: z.coerce.number().int().min(1).max(1000).default(200),

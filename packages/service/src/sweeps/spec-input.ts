@@ -46,6 +46,30 @@ async function withoutTfjsBanner<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The dotted path of the first string (or key) of a parsed spec holding a NUL character, or null: Postgres
+ * cannot store one in a name or in the spec's JSON, so the insert would fail. Iterative: specs may nest deep.
+ */
+export function pathWithNul(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, ""]];
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) return path;
+    } else if (item !== null && typeof item === "object") {
+      const entries = Array.isArray(item)
+        ? item.map((v, i) => [String(i), v] as const)
+        : Object.entries(item);
+      for (const [key, v] of entries.reverse()) {
+        if (key.includes("\u0000")) return join(path, key);
+        stack.push([v, join(path, key)]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Reads (YAML or JSON text), validates and expands a spec. Every problem becomes an InvalidInputError with
  * one detail per field: path (as the user wrote the spec), issue, fix. `source` names the input in messages.
  */
@@ -64,6 +88,15 @@ export async function validateSpec(source: SpecSource, name = "the spec"): Promi
       throw error;
     }
   } else input = source.spec;
+  const nul = pathWithNul(input);
+  if (nul !== null)
+    throw new InvalidInputError(`${name} is invalid (1 problem; nothing was submitted)`, [
+      {
+        path: nul,
+        issue: "contains a NUL character (\\u0000), which no name or value may hold",
+        fix: "remove the character",
+      },
+    ]);
   try {
     return { input, expansion: await withoutTfjsBanner(() => experiments.expandSpec(input)) };
   } catch (error) {
