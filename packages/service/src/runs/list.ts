@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, encodeCursor, invalidCursor } from "../cursor";
 import { detailsFromZodIssues, InvalidInputError } from "../errors";
 import { asRecord, runShape } from "../run-config";
 import { finiteOrNull, type RunStatusName } from "../schemas/common";
@@ -118,7 +118,12 @@ export async function listRuns(pool: pg.Pool, query: RunListQuery = {}): Promise
   const [page, count] = await Promise.all([
     pool.query<{ id: string; sort_value: string }>(sql.page.text, sql.page.values),
     pool.query<{ total: number }>(sql.count.text, sql.count.values),
-  ]);
+  ]).catch((error: unknown) => {
+    // The cursor's value is cast to the sort column's type in SQL: a forged one fails there (SQLSTATE class
+    // 22, data exception). That is the client's mistake (422), not a server error.
+    if (cursor && /^22/.test(String((error as { code?: unknown }).code))) throw invalidCursor();
+    throw error;
+  });
   const ids = page.rows.slice(0, q.limit);
   const last = ids.at(-1);
   const rows = await runRowsByIds(

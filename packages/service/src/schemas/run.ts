@@ -182,7 +182,11 @@ export const runEventsQuerySchema = z.object({
   after: z
     .string()
     .regex(/^\d{1,19}$/, "after is an event id (digits)")
-    .refine((v) => BigInt(v) <= 9223372036854775807n, "after is an event id (at most 9223372036854775807)")
+    // zod runs every check even after the regex failed: BigInt only of digits.
+    .refine(
+      (v) => !/^\d+$/.test(v) || BigInt(v) <= 9223372036854775807n,
+      "after is an event id (at most 9223372036854775807)",
+    )
     .optional(),
   kind: listOf(z.enum(["STATUS", "LOG", "CHECKPOINT", "EARLY_STOP", "SYSTEM"])),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
