@@ -43,13 +43,16 @@ export class ProgressDisplay {
           : e.bytesPerSecond;
         this.loss = e.loss;
         this.trackStep(e);
-        const eta = this.stepSeconds === null ? null : this.stepSeconds * (e.totalSteps - e.step);
+        // A FLOP-budgeted run ends when its FLOPs reach the budget, maybe before or after its planned steps.
+        const progress = Math.min(1, Math.max(0, e.progress ?? e.step / e.totalSteps));
+        const remaining = progress > 0 ? (e.step * (1 - progress)) / progress : e.totalSteps - e.step;
+        const eta = this.stepSeconds === null ? null : this.stepSeconds * remaining;
         if (this.tty) {
           const now = Date.now();
-          if (now - this.lastDraw < 100 && e.step !== e.totalSteps) return;
+          if (now - this.lastDraw < 100 && progress < 1) return;
           this.lastDraw = now;
-          this.draw(e.step, e.totalSteps, eta);
-        } else if (e.step % this.opts.logEvery === 0 || e.step === e.totalSteps) {
+          this.draw(e.step, e.totalSteps, progress, eta);
+        } else if (e.step % this.opts.logEvery === 0 || progress >= 1) {
           this.line(
             `step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  bpb ${(e.loss / Math.LN2).toFixed(3)}  ` +
               `lr ${e.lr.toExponential(2)}  ${formatRate(this.bytesPerSecond)}  eta ${formatDuration(eta)}`,
@@ -85,11 +88,11 @@ export class ProgressDisplay {
     this.lastStepAt = e.wallTime;
   }
 
-  private draw(step: number, total: number, eta: number | null): void {
+  private draw(step: number, total: number, progress: number, eta: number | null): void {
     const width = 24;
-    const filled = Math.round((width * step) / total);
+    const filled = Math.min(width, Math.max(0, Math.round(width * progress)));
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-    const pct = ((100 * step) / total).toFixed(0).padStart(3);
+    const pct = (100 * progress).toFixed(0).padStart(3);
     const parts = [
       `${bar} ${pct}% ${step}/${total}`,
       formatRate(this.bytesPerSecond),

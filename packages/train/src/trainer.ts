@@ -53,7 +53,10 @@ export type TrainEvent =
   | {
       type: "step";
       step: number;
+      /** Planned steps (a FLOP-budgeted run may take more or fewer: see `progress`). */
       totalSteps: number;
+      /** Share of the run done (always set by the trainer): step / totalSteps, or with a flopBudget, FLOPs spent / flopBudget (at most 1). */
+      progress?: number;
       loss: number;
       lr: number;
       bytesPerSecond: number;
@@ -351,6 +354,7 @@ async function runLoop(
         type: "step",
         step: state.step,
         totalSteps: total,
+        progress: budget === undefined ? state.step / total : Math.min(1, state.flops / budget),
         loss: g.loss,
         lr,
         bytesPerSecond: perStep / dt,

@@ -51,6 +51,21 @@ describe("ProgressDisplay", () => {
     expect(text.endsWith("\n")).toBe(true);
   });
 
+  it("draws a FLOP-budgeted run by the share of its budget spent, also past its planned steps", () => {
+    const { out, chunks } = sink(true);
+    const p = new ProgressDisplay(out, { logEvery: 10 });
+    p.handle(start);
+    // An H-Net that compresses more than planned: 24 steps for a 20-step plan.
+    p.handle({ ...step(12), progress: 0.5 });
+    p.handle({ ...step(23), progress: 23 / 24 });
+    p.handle({ ...step(24), progress: 1 });
+    p.finish();
+    const bars = chunks.filter((c) => c.startsWith("\r\x1b[2K") && c.includes("%"));
+    expect(bars[0]).toMatch(/ 50% 12\/20/);
+    expect(bars.at(-1)).toMatch(/100% 24\/20/);
+    expect(bars.at(-1)).toMatch(/eta 0s/);
+  });
+
   it("prints plain log lines every logEvery steps when not a TTY", () => {
     const { out, chunks } = sink(false);
     const p = new ProgressDisplay(out, { logEvery: 10 });
