@@ -193,7 +193,10 @@ export async function computeVerdict(ctx: ServiceContext, request: VerdictReques
       reason = `${req.metric} is worse by ${fmt(effect.worseBy)} (${pct} interval ${fmt(lower)} to ${fmt(upper)}), beyond the tolerance ${req.tolerance}`;
     } else if (upper <= req.tolerance) {
       verdict = "pass";
-      reason = `${req.metric} is worse by at most ${fmt(upper)} (${pct} interval), within the tolerance ${req.tolerance}`;
+      reason =
+        upper <= 0
+          ? `${req.metric} is better by at least ${fmt(-upper)} (${pct} interval), within the tolerance ${req.tolerance}`
+          : `${req.metric} is worse by at most ${fmt(upper)} (${pct} interval), within the tolerance ${req.tolerance}`;
     } else {
       verdict = "inconclusive";
       reason = `the ${pct} interval of the difference (${fmt(lower)} to ${fmt(upper)}) straddles the tolerance ${req.tolerance}; add seeds to decide`;
