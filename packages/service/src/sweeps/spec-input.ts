@@ -45,25 +45,68 @@ async function withoutTfjsBanner<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Deeper than any spec (a handful of levels): beyond it, validation and hashing would recurse too far. */
+export const MAX_SPEC_DEPTH = 64;
+
+export interface SpecShapeProblem {
+  path: string;
+  issue: string;
+  fix: string;
+}
+
 /**
- * The dotted path of the first string (or key) of a parsed spec holding a NUL character, or null: Postgres
- * cannot store one in a name or in the spec's JSON, so the insert would fail. Iterative: specs may nest deep.
+ * What makes a parsed spec impossible to validate or store, before it is: a string (or key) holding a NUL
+ * character (Postgres cannot store it), a value that contains itself (a YAML alias inside its own anchor:
+ * validation would recurse forever), or nesting deeper than MAX_SPEC_DEPTH. Null when none. Iterative, and
+ * a value shared by several aliases is walked once.
  */
-export function pathWithNul(value: unknown): string | null {
-  const stack: Array<[unknown, string]> = [[value, ""]];
+export function specShapeProblem(value: unknown): SpecShapeProblem | null {
   const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  const onPath = new Set<object>();
+  const done = new Set<object>();
+  const stack: Array<{ item: unknown; path: string; depth: number; exit?: true }> = [
+    { item: value, path: "", depth: 0 },
+  ];
   while (stack.length > 0) {
-    const [item, path] = stack.pop()!;
+    const { item, path, depth, exit } = stack.pop()!;
+    if (exit) {
+      onPath.delete(item as object);
+      done.add(item as object);
+      continue;
+    }
     if (typeof item === "string") {
-      if (item.includes("\u0000")) return path;
-    } else if (item !== null && typeof item === "object") {
-      const entries = Array.isArray(item)
-        ? item.map((v, i) => [String(i), v] as const)
-        : Object.entries(item);
-      for (const [key, v] of entries.reverse()) {
-        if (key.includes("\u0000")) return join(path, key);
-        stack.push([v, join(path, key)]);
-      }
+      if (item.includes("\u0000"))
+        return {
+          path,
+          issue: "contains a NUL character (\\u0000), which no name or value may hold",
+          fix: "remove the character",
+        };
+      continue;
+    }
+    if (item === null || typeof item !== "object" || done.has(item)) continue;
+    if (onPath.has(item))
+      return {
+        path,
+        issue: "contains itself (a YAML alias inside its own anchor)",
+        fix: "write the value out instead of referring back to it",
+      };
+    if (depth > MAX_SPEC_DEPTH)
+      return {
+        path,
+        issue: `nested deeper than ${MAX_SPEC_DEPTH} levels`,
+        fix: "a spec nests a few levels: check the structure",
+      };
+    onPath.add(item);
+    stack.push({ item, path, depth, exit: true });
+    const entries = Array.isArray(item) ? item.map((v, i) => [String(i), v] as const) : Object.entries(item);
+    for (const [key, v] of entries.reverse()) {
+      if (key.includes("\u0000"))
+        return {
+          path: join(path, key),
+          issue: "the key contains a NUL character (\\u0000)",
+          fix: "remove the character",
+        };
+      stack.push({ item: v, path: join(path, key), depth: depth + 1 });
     }
   }
   return null;
@@ -88,15 +131,9 @@ export async function validateSpec(source: SpecSource, name = "the spec"): Promi
       throw error;
     }
   } else input = source.spec;
-  const nul = pathWithNul(input);
-  if (nul !== null)
-    throw new InvalidInputError(`${name} is invalid (1 problem; nothing was submitted)`, [
-      {
-        path: nul,
-        issue: "contains a NUL character (\\u0000), which no name or value may hold",
-        fix: "remove the character",
-      },
-    ]);
+  const problem = specShapeProblem(input);
+  if (problem)
+    throw new InvalidInputError(`${name} is invalid (1 problem; nothing was submitted)`, [problem]);
   try {
     return { input, expansion: await withoutTfjsBanner(() => experiments.expandSpec(input)) };
   } catch (error) {
