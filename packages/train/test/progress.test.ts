@@ -17,7 +17,7 @@ const start: TrainEvent = {
   bytesPerStep: 1024,
   warnings: ["prefix x matches nothing"],
 };
-const step = (s: number): TrainEvent => ({
+const step = (s: number): Extract<TrainEvent, { type: "step" }> => ({
   type: "step",
   step: s,
   totalSteps: 20,
