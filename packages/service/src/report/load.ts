@@ -2,7 +2,7 @@ import type { ReportInput, ReportRunInput } from "@bytelab/analysis/report";
 import { metricSeries, type SeriesPoint } from "@bytelab/db/runtime";
 import type { ServiceContext } from "../context";
 import { asRecord } from "../run-config";
-import { lastErrors } from "../sweeps/errors-of-runs";
+import { earlyStops, lastErrors } from "../sweeps/errors-of-runs";
 import { findSweep, reusedRunIds } from "../sweeps/load";
 
 /**
@@ -21,10 +21,16 @@ export async function loadSweepForReport(
     include: { worker: true },
     orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
   });
-  const eventErrors = await lastErrors(
-    ctx.prisma,
-    runs.filter((r) => r.status === "FAILED" && !r.error).map((r) => r.id),
-  );
+  const [eventErrors, stops] = await Promise.all([
+    lastErrors(
+      ctx.prisma,
+      runs.filter((r) => r.status === "FAILED" && !r.error).map((r) => r.id),
+    ),
+    earlyStops(
+      ctx.prisma,
+      runs.map((r) => r.id),
+    ),
+  ]);
   const series: Record<string, Record<string, SeriesPoint[]>> = {};
   await Promise.all(
     runs.flatMap((run) =>
@@ -51,6 +57,8 @@ export async function loadSweepForReport(
     device: run.device,
     worker: run.worker ? { id: run.worker.id, host: run.worker.host, version: run.worker.version } : null,
     error: run.error ?? eventErrors.get(run.id) ?? null,
+    // ASHA stopped it: the report tells "stopped early" from "did not reach its budget".
+    earlyStop: stops.get(run.id) ?? null,
     queuedAt: run.queuedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,

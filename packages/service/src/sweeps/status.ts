@@ -1,33 +1,12 @@
 import type { PrismaClient } from "@bytelab/db/runtime";
-import { z } from "zod";
 import { latestStep, loadStats, METRICS } from "../metrics/stats";
 import { runShape } from "../run-config";
 import { isoOrNull, type RunStatusName, zeroCounts } from "../schemas/common";
 import { type RunProgress, type SweepStatus, sweepStatusSchema } from "../schemas/sweep";
-import { lastErrors } from "./errors-of-runs";
+import { earlyStops, lastErrors } from "./errors-of-runs";
 import { findSweep, reusedRunIds, sweepRecordFields } from "./load";
 import { sweepOutcome } from "./outcome";
 import { estimateProgress } from "./progress";
-
-const earlyStopData = z.object({ rung: z.int() }).partial();
-
-/** The latest EARLY_STOP event of each run that has one. */
-async function earlyStops(
-  prisma: PrismaClient,
-  runIds: readonly string[],
-): Promise<Map<string, { rung: number | null; reason: string }>> {
-  const out = new Map<string, { rung: number | null; reason: string }>();
-  if (runIds.length === 0) return out;
-  const events = await prisma.runEvent.findMany({
-    where: { runId: { in: [...runIds] }, kind: "EARLY_STOP" },
-    orderBy: { at: "desc" },
-    select: { runId: true, message: true, data: true },
-  });
-  for (const e of events)
-    if (!out.has(e.runId))
-      out.set(e.runId, { rung: earlyStopData.safeParse(e.data).data?.rung ?? null, reason: e.message });
-  return out;
-}
 
 /**
  * A sweep and its runs (its own and the runs of earlier sweeps it reuses), each with its latest step,
