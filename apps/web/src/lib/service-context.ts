@@ -1,4 +1,5 @@
 import { createServiceContext, type OwnedServiceContext, type ServiceContext } from "@bytelab/service";
+import { requestOrigin } from "./api/origin";
 import { serverEnv } from "./env";
 
 // One service context per server process (and database / Redis URL), kept on globalThis so `next dev`
@@ -27,7 +28,7 @@ export function serviceContext(): ServiceContext {
 /** The service context with links pointing at the origin this request came to (verdict -> compare page). */
 export function requestServiceContext(request: Request): ServiceContext {
   const base = serviceContext();
-  const origin = new URL(request.url).origin;
+  const origin = requestOrigin(request);
   return {
     prisma: base.prisma,
     pool: base.pool,

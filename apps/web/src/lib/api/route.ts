@@ -8,8 +8,10 @@ import { requestServiceContext } from "../service-context";
 import { bodyFormat, parseJsonBody, readBodyText } from "./body";
 import type { RouteContract } from "./contract";
 import { requestHash, withIdempotency } from "./idempotency";
+import { refuseNul } from "./input";
 import { queryObject } from "./query";
 import { enforceRateLimit } from "./rate-limit";
+import { asUnavailable } from "./unavailable";
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type BodyOf<C extends RouteContract> = C["body"] extends { kind: "json"; schema: infer S }
@@ -40,7 +42,10 @@ interface NextContext {
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    refuseNul(parsed.data, where);
+    return parsed.data;
+  }
   const details = detailsFromZod(parsed.error).map((d) => ({
     ...d,
     path: d.path ? `${where}.${d.path}` : where,
@@ -62,8 +67,8 @@ function isExplicit(value: unknown): value is { status: number; body: unknown } 
  * The one wrapper of every /api/v1 route: authenticate and check the scope (401 / 403), rate limit (429 with
  * Retry-After), parse path params, query and body with the contract's zod schemas (400 for a body that is
  * not JSON, 413 for one too large, 422 with field paths for invalid input), replay Idempotency-Key retries,
- * call the handler, and map every failure to the one error envelope (service errors to their status, anything
- * unexpected to a logged 500 without details). Answers are never cached.
+ * call the handler, and map every failure to the one error envelope (service errors to their status, Postgres or
+ * Redis not answering to 503, anything unexpected to a logged 500 without details). Answers are never cached.
  */
 export function route<C extends RouteContract>(
   contract: C,
@@ -125,7 +130,7 @@ export function route<C extends RouteContract>(
         headers: { "cache-control": "no-store", "idempotency-replayed": String(answer.replayed) },
       });
     } catch (error) {
-      return toErrorResponse(error);
+      return toErrorResponse(asUnavailable(error) ?? error);
     }
   };
 }
