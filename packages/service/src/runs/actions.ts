@@ -125,7 +125,14 @@ export async function rerunRun(
     throw error;
   }
   const { requeueRun } = await import("@bytelab/queue");
-  const { added } = await requeueRun(ctx.prisma, trainQueue, runId);
+  // The run is QUEUED now: if Redis fails us here, the workers' reconciler (requeueOrphans) adds its job.
+  let added = false;
+  let queueProblem: string | null = null;
+  try {
+    ({ added } = await requeueRun(ctx.prisma, trainQueue, runId));
+  } catch (error) {
+    queueProblem = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  }
   const checkpoint = await ctx.prisma.artifact.findFirst({
     where: { runId, kind: "CHECKPOINT" },
     orderBy: { step: "desc" },
@@ -141,8 +148,10 @@ export async function rerunRun(
     previous: head.status,
     status: "QUEUED",
     changed: true,
-    note: added
-      ? `queued again; ${from}`
-      : `queued again; its job is added once its previous attempt has stopped (within a minute); ${from}`,
+    note: queueProblem
+      ? `queued again, but Redis did not take its job (${queueProblem}); a worker re-adds it within a minute; ${from}`
+      : added
+        ? `queued again; ${from}`
+        : `queued again; its job is added once its previous attempt has stopped (within a minute); ${from}`,
   };
 }

@@ -23,13 +23,16 @@ export interface WaitResult<T> {
   value: T;
 }
 
+/** Waits `ms`, or less when `signal` aborts; the abort listener is removed either way (polls add one each). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 
 /** Polls the cheap `finished` check until true or the deadline, then reads the full answer once. */

@@ -1,8 +1,11 @@
 import type { Expansion, SpecIssue } from "@bytelab/experiments";
 import { InvalidInputError } from "../errors";
 
-/** A spec as a surface receives it: already parsed (a JSON body, a form), or as YAML / JSON text. */
-export type SpecSource = { spec: unknown } | { text: string; format?: "yaml" | "json" };
+/**
+ * A spec as a surface receives it: already parsed (a JSON body, a form), or as YAML / JSON text. `name` is
+ * how messages call it (a file name; default "the spec").
+ */
+export type SpecSource = ({ spec: unknown } | { text: string; format?: "yaml" | "json" }) & { name?: string };
 
 /** Biggest spec text accepted (a spec is a few KB; a megabyte is a mistake or an attack). */
 export const MAX_SPEC_TEXT_BYTES = 1 << 20;
@@ -116,7 +119,10 @@ export function specShapeProblem(value: unknown): SpecShapeProblem | null {
  * Reads (YAML or JSON text), validates and expands a spec. Every problem becomes an InvalidInputError with
  * one detail per field: path (as the user wrote the spec), issue, fix. `source` names the input in messages.
  */
-export async function validateSpec(source: SpecSource, name = "the spec"): Promise<ValidatedSpec> {
+export async function validateSpec(
+  source: SpecSource,
+  name = source.name ?? "the spec",
+): Promise<ValidatedSpec> {
   const experiments = await import("@bytelab/experiments");
   let input: unknown;
   if ("text" in source) {
