@@ -2,7 +2,7 @@ import { type ApiScope, authenticateApiKey } from "@bytelab/service";
 import { ApiError } from "../errors";
 import { apiEnv } from "../env";
 import { serviceContext } from "../service-context";
-import { authMode } from "./mode";
+import { anonymousAllowed, authMode } from "./mode";
 
 /** The cookie the dashboard keeps an API key in when keys are required (set by POST /api/v1/session). */
 export const SESSION_COOKIE = "bytelab_key";
@@ -24,14 +24,14 @@ function cookieValue(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return v.join("="); // not percent-encoded as we set it: checked (and refused) as it is
+    }
   }
   return null;
-}
-
-/** The client's address as Next forwards it (x-forwarded-for), else "local". */
-export function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
 }
 
 /**
@@ -78,11 +78,19 @@ export async function authorize(
     keyName: null,
     scopes: ALL_SCOPES,
     via: "none",
-    client: `ip:${clientAddress(request)}`,
+    // One budget for every request without a key. Not per X-Forwarded-For: the client writes that header
+    // (Next only fills it in when absent), so each made-up address would get a fresh budget. Requests without
+    // a key are only served on loopback, where every client is this machine anyway.
+    client: "anonymous",
   };
-  if (needed === "public") return anonymous;
-  const mode = authMode(apiEnv());
   const header = request.headers.get("authorization");
+  const mutation = method !== "GET" && method !== "HEAD";
+  if (needed === "public") {
+    // Signing in or out (the session cookie) is a change too: not from another site's page.
+    if (mutation && !header) checkSameOrigin(request);
+    return anonymous;
+  }
+  const mode = authMode(apiEnv());
   let secret: string | null = null;
   let via: AuthInfo["via"] = "none";
   if (header) {
@@ -97,7 +105,6 @@ export async function authorize(
     secret = cookieValue(request.headers.get("cookie"), SESSION_COOKIE);
     if (secret) via = "cookie";
   }
-  const mutation = method !== "GET" && method !== "HEAD";
   if (via !== "bearer" && mutation) checkSameOrigin(request);
 
   if (!secret) {
@@ -105,6 +112,12 @@ export async function authorize(
       throw new ApiError(
         "UNAUTHORIZED",
         "This server requires an API key: send `Authorization: Bearer <key>` (create one with `npx bytelab keys create`).",
+      );
+    const host = request.headers.get("host");
+    if (!anonymousAllowed(mode, host))
+      throw new ApiError(
+        "UNAUTHORIZED",
+        `Without an API key this server answers only when addressed as localhost or 127.0.0.1 (this request named ${JSON.stringify(host ?? "")}): send \`Authorization: Bearer <key>\`, or use http://localhost.`,
       );
     return anonymous;
   }

@@ -25,6 +25,24 @@ export function authMode(env: ApiEnv): AuthMode {
   return { keysRequired, host, loopback };
 }
 
+/** The host name of a Host header value (`localhost:3000` -> localhost, `[::1]:3000` -> ::1); null if absent. */
+export function hostName(hostHeader: string | null): string | null {
+  const value = hostHeader?.trim().toLowerCase();
+  if (!value) return null;
+  if (value.startsWith("[")) return value.slice(1, value.indexOf("]") > 0 ? value.indexOf("]") : undefined);
+  return value.replace(/:\d*$/, "");
+}
+
+/**
+ * Whether a request without an API key may be served: only where keys are not required, and only when the
+ * client addressed this server by a loopback name (its Host header). A page of another site that points its
+ * own name at 127.0.0.1 (DNS rebinding) is same-origin with itself, passes any Origin check and sends its own
+ * name as Host: it must not be served as the local user.
+ */
+export function anonymousAllowed(mode: AuthMode, hostHeader: string | null): boolean {
+  return !mode.keysRequired && isLoopbackHost(hostName(hostHeader) ?? undefined);
+}
+
 /**
  * Why the server must not start, or null: auth switched off while listening beyond loopback would open
  * every mutation to the network.
