@@ -34,6 +34,17 @@ export interface ForwardOutput {
   stages?: StageTelemetry[];
 }
 
+export interface ForwardOptions {
+  /** Training mode: dropout on where the config has it. */
+  training?: boolean;
+  /**
+   * Seed of this pass's dropout masks (layers/dropout.ts: one seed per dropout call from this one). The
+   * trainer derives it from the run's seed, step and micro-batch, so the same seed gives the same run and a
+   * resumed run the same masks. Without it dropout draws from Math.random.
+   */
+  seed?: number;
+}
+
 /**
  * What every model in the zoo exposes (DESIGN.md "Contracts").
  * Models keep weights in the reference (PyTorch) layout: Linear weights are [out, in], y = x W^T + b.
@@ -43,7 +54,7 @@ export interface ByteLM {
   /** The validated config the model was built from (defaults filled in). */
   readonly config: unknown;
   /** bytes: [B, T] int32 values 0..255. `training` enables dropout where configured. */
-  forward(bytes: tf.Tensor2D, opts?: { training?: boolean }): ForwardOutput;
+  forward(bytes: tf.Tensor2D, opts?: ForwardOptions): ForwardOutput;
   /** Every trainable variable, in a stable order (optimizer state and checkpoints rely on it). */
   trainableVariables(): tf.Variable[];
   /** Sum of the sizes of all trainable variables. */

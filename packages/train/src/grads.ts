@@ -22,18 +22,21 @@ export function computeGradients(
   model: ByteLM,
   params: ParamSpec[],
   microBatches: ByteBatch[],
+  /** Seed of micro-batch k's dropout masks (ForwardOptions.seed); none: unseeded dropout. */
+  dropoutSeed?: (microBatch: number) => number,
 ): GradientResult {
   const vars = params.map((p) => p.variable);
   let acc: tf.Tensor[] | null = null;
   let lossSum = 0;
   let auxSum = 0;
   const stageRuns: StageTelemetry[][] = [];
-  for (const mb of microBatches) {
+  for (const [k, mb] of microBatches.entries()) {
     const { inputs, targets } = batchTensors(mb);
+    const seed = dropoutSeed?.(k);
     let lmValue = Number.NaN;
     let auxValue = 0;
     const { value, grads } = tf.variableGrads(() => {
-      const out = model.forward(inputs, { training: true });
+      const out = model.forward(inputs, { training: true, ...(seed !== undefined ? { seed } : {}) });
       const lm = nextByteCrossEntropy(out.logits, targets);
       lmValue = lm.dataSync()[0]!;
       if (out.stages) stageRuns.push(out.stages);

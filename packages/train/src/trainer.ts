@@ -1,6 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type BackendInfo, type ByteLM, createModel as createZooModel, initBackend } from "@bytelab/models";
+import {
+  type BackendInfo,
+  type ByteLM,
+  createModel as createZooModel,
+  initBackend,
+  mixSeeds,
+} from "@bytelab/models";
 import * as tf from "@tensorflow/tfjs";
 import { byteBatch } from "./batch";
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
@@ -310,7 +316,9 @@ async function runLoop(
       const micro = Array.from({ length: config.gradAccumulation }, () =>
         byteBatch(data.sampler.next(), config.seqLen + 1),
       );
-      const g = computeGradients(model, params, micro);
+      // Dropout masks from (seed, step, micro-batch): the same run twice, or resumed, drops the same units.
+      const step = state.step;
+      const g = computeGradients(model, params, micro, (k) => mixSeeds(config.seed, step, k));
       const verdict = guard.check(state.step + 1, g.loss + g.auxLoss);
       if (verdict) {
         for (const t of g.grads) t.dispose();

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { type DropoutSeeds, dropout as dropoutLayer } from "./dropout";
 
 /** Kernel names registered by src/wasm (kept as strings here so this layer does not load the wasm package). */
 const FORWARD = "BytelabCausalAttention";
@@ -21,7 +22,7 @@ export function fusedCausalAttentionAvailable(): boolean {
 
 /**
  * softmax(scale q k^T + causal mask) v with plain TF.js ops, with dropout at rate `dropout` on the attention
- * weights when it is > 0. q, k, v: [B, H, T, Dh].
+ * weights when it is > 0 (masks from `seeds`). q, k, v: [B, H, T, Dh].
  */
 export function causalAttentionComposite(
   q: tf.Tensor4D,
@@ -29,13 +30,14 @@ export function causalAttentionComposite(
   v: tf.Tensor4D,
   scale: number,
   dropout = 0,
+  seeds?: DropoutSeeds,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const t = q.shape[2];
     // Scale q (T*Dh values) rather than the scores (T*T values).
     const scores = tf.matMul(q.mul(scale), k, false, true).add(causalMask(t)); // [B, H, T, T]
     const weights = tf.softmax(scores, -1); // [B, H, T, T]
-    return tf.matMul(dropout > 0 ? tf.dropout(weights, dropout) : weights, v) as tf.Tensor4D; // [B, H, T, Dh]
+    return tf.matMul(dropoutLayer(weights, dropout, seeds), v) as tf.Tensor4D; // [B, H, T, Dh]
   });
 }
 
@@ -52,9 +54,10 @@ export function causalAttention(
   v: tf.Tensor4D,
   scale: number,
   dropout = 0,
+  seeds?: DropoutSeeds,
 ): tf.Tensor4D {
   if (dropout > 0 || !fusedCausalAttentionAvailable())
-    return causalAttentionComposite(q, k, v, scale, dropout);
+    return causalAttentionComposite(q, k, v, scale, dropout, seeds);
   const fused = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [qi, ki, vi] = args as tf.Tensor4D[];
     const save = args[3] as tf.GradSaveFunc;

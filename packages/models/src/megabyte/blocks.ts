@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { geluExact } from "../layers/activations";
 import { mergeHeads, splitHeads } from "../layers/attention";
 import { causalAttention } from "../layers/causal-attention";
+import { type DropoutSeeds, dropout } from "../layers/dropout";
 import { linear } from "../layers/linear";
 import { rmsNormClamped } from "../layers/norms";
 import { applyRotary, rotaryTables } from "../layers/rotary";
@@ -17,6 +18,8 @@ export interface TransformerOptions {
   attnDropout: number;
   ffDropout: number;
   training: boolean;
+  /** Seeds of this pass's dropout masks (training with a seed); none: unseeded dropout. */
+  seeds?: DropoutSeeds;
 }
 
 /**
@@ -55,7 +58,7 @@ function attention(store: ParamStore, prefix: string, x: tf.Tensor3D, o: Transfo
     k = applyRotary(k, cos, sin);
   }
   // Fused on wasm unless attention dropout needs the weights.
-  const out = causalAttention(q, k, v, o.dimHead ** -0.5, o.training ? o.attnDropout : 0); // [N, H, L, Dh]
+  const out = causalAttention(q, k, v, o.dimHead ** -0.5, o.training ? o.attnDropout : 0, o.seeds); // [N, H, L, Dh]
   return linear(mergeHeads(out), store.get(`${prefix}.to_out.weight`)) as tf.Tensor3D; // [N, L, D]
 }
 
@@ -63,7 +66,7 @@ function attention(store: ParamStore, prefix: string, x: tf.Tensor3D, o: Transfo
 function feedForward(store: ParamStore, prefix: string, x: tf.Tensor3D, o: TransformerOptions): tf.Tensor3D {
   const normed = rmsNormClamped(x, store.get(`${prefix}.0.g`)); // [N, L, D]
   let hidden = geluExact(linear(normed, store.get(`${prefix}.1.weight`), store.get(`${prefix}.1.bias`))); // [N, L, ff_mult * D]
-  if (o.training && o.ffDropout > 0) hidden = tf.dropout(hidden, o.ffDropout);
+  if (o.training) hidden = dropout(hidden, o.ffDropout, o.seeds);
   return linear(hidden, store.get(`${prefix}.4.weight`), store.get(`${prefix}.4.bias`)) as tf.Tensor3D; // [N, L, D]
 }
 

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { gatherRows } from "../layers/gather";
 import { layerNorm } from "../layers/norms";
 import { linear } from "../layers/linear";
-import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
+import { DropoutSeeds } from "../layers/dropout";
+import type { ByteLM, FlopsPerByte, ForwardOptions, ForwardOutput } from "../model";
 import { ParamStore } from "../params";
 import { transformer, type TransformerOptions } from "./blocks";
 import {
@@ -46,14 +47,14 @@ export class MegabyteLM implements ByteLM {
     createMegabyteParameters(this.store, this.config);
   }
 
-  forward(bytes: tf.Tensor2D, opts: { training?: boolean } = {}): ForwardOutput {
+  forward(bytes: tf.Tensor2D, opts: ForwardOptions = {}): ForwardOutput {
     const { logits, startLogits } = this.forwardWithStart(bytes, opts);
     startLogits.dispose();
     return { logits };
   }
 
   /** forward() plus the start token's logits (the prediction of byte 0). */
-  forwardWithStart(bytes: tf.Tensor2D, opts: { training?: boolean } = {}): MegabyteForwardOutput {
+  forwardWithStart(bytes: tf.Tensor2D, opts: ForwardOptions = {}): MegabyteForwardOutput {
     const c = this.config;
     const [batch, seqLen] = bytes.shape;
     if (seqLen < 1)
@@ -76,6 +77,7 @@ export class MegabyteLM implements ByteLM {
       attnDropout: c.attn_dropout,
       ffDropout: c.ff_dropout,
       training: opts.training ?? false,
+      ...(opts.seed !== undefined ? { seeds: new DropoutSeeds(opts.seed) } : {}),
     };
     const p = (name: string) => this.store.get(name);
 

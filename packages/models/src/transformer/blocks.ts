@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import {
   applyRotary,
   causalAttention,
+  type DropoutSeeds,
+  dropout as dropoutLayer,
   geluExact,
   layerNorm,
   linear,
@@ -17,6 +19,8 @@ export interface BlockContext {
   config: TransformerConfig;
   params: ParamStore;
   training: boolean;
+  /** Seeds of this pass's dropout masks (training with a seed); none: unseeded dropout. */
+  seeds?: DropoutSeeds;
   /** Rotary tables [T, Dh/2] (cos, sin) when positions = "rotary". */
   rotary?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
 }
@@ -37,7 +41,7 @@ function dense(ctx: BlockContext, name: string, x: tf.Tensor): tf.Tensor {
 }
 
 function dropout(ctx: BlockContext, x: tf.Tensor): tf.Tensor {
-  return ctx.training && ctx.config.dropout > 0 ? tf.dropout(x, ctx.config.dropout) : x;
+  return ctx.training ? dropoutLayer(x, ctx.config.dropout, ctx.seeds) : x;
 }
 
 /** Causal multi-head self-attention. x: [B, T, D] -> [B, T, D] (before the residual add). */
@@ -55,7 +59,7 @@ export function attention(ctx: BlockContext, prefix: string, x: tf.Tensor3D): tf
   }
   const scale = 1 / Math.sqrt(d / c.n_head);
   // Fused on wasm unless attention dropout needs the weights.
-  const attended = causalAttention(q, k, v, scale, ctx.training ? c.dropout : 0); // [B, H, T, Dh]
+  const attended = causalAttention(q, k, v, scale, ctx.training ? c.dropout : 0, ctx.seeds); // [B, H, T, Dh]
   const out = mergeHeads(attended); // [B, T, D]
   return dropout(ctx, dense(ctx, `${prefix}.c_proj`, out)) as tf.Tensor3D;
 }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { gatherRows, linear, rotaryTables } from "../layers";
-import type { ByteLM, FlopsPerByte, ForwardOutput } from "../model";
+import { DropoutSeeds, dropout, gatherRows, linear, rotaryTables } from "../layers";
+import type { ByteLM, FlopsPerByte, ForwardOptions, ForwardOutput } from "../model";
 import type { ParamStore } from "../params";
 import {
   headDim,
@@ -21,7 +21,7 @@ export class TransformerLM implements ByteLM {
     readonly params: ParamStore,
   ) {}
 
-  forward(bytes: tf.Tensor2D, opts: { training?: boolean } = {}): ForwardOutput {
+  forward(bytes: tf.Tensor2D, opts: ForwardOptions = {}): ForwardOutput {
     const c = this.config;
     const [b, t] = bytes.shape;
     if (c.positions === "learned" && t > c.block_size) {
@@ -35,6 +35,7 @@ export class TransformerLM implements ByteLM {
         config: c,
         params: p,
         training: opts.training ?? false,
+        ...(opts.seed !== undefined ? { seeds: new DropoutSeeds(opts.seed) } : {}),
         ...(c.positions === "rotary" ? { rotary: rotaryTables(t, headDim(c), c.rope_theta) } : {}),
       };
       let x = gatherRows(p.get("transformer.wte.weight"), bytes) as tf.Tensor3D; // [B, T, D]
@@ -42,7 +43,7 @@ export class TransformerLM implements ByteLM {
         const positions = p.get("transformer.wpe.weight").slice([0, 0], [t, c.n_embd]); // [T, D]
         x = x.add(positions);
       }
-      if (ctx.training && c.dropout > 0) x = tf.dropout(x, c.dropout) as tf.Tensor3D;
+      if (ctx.training) x = dropout(x, c.dropout, ctx.seeds);
       for (let layer = 0; layer < c.n_layer; layer++) x = block(ctx, layer, x);
       const final = norm(ctx, "transformer.ln_f", x); // [B, T, D]
       const head = c.tie_embeddings ? p.get("transformer.wte.weight") : p.get("lm_head.weight"); // [256, D]
