@@ -244,7 +244,12 @@ export function LineChart(props: LineChartProps) {
         />
       }
     >
-      <div data-chart="lines" data-lines={visible.length} data-rows={rows.length}>
+      <div
+        data-chart="lines"
+        data-state={props.error ? "error" : hasData ? "ready" : props.loading ? "loading" : "empty"}
+        data-lines={visible.length}
+        data-rows={rows.length}
+      >
         {body}
       </div>
     </ChartFrame>

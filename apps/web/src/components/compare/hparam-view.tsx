@@ -97,7 +97,12 @@ export function HparamView(props: {
         <div className="inline-controls">
           <label htmlFor={`${id}-key`} className="inline-label">
             key
-            <select id={`${id}-key`} value={key} onChange={(e) => props.onChange({ hp: e.target.value })}>
+            <select
+              id={`${id}-key`}
+              aria-label="Hyperparameter key"
+              value={key}
+              onChange={(e) => props.onChange({ hp: e.target.value })}
+            >
               {props.keys.map((k) => (
                 <option key={k} value={k}>
                   {k}

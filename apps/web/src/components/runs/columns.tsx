@@ -39,7 +39,13 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
     id: "sweep",
     label: "Sweep",
     cell: (r) =>
-      r.sweep ? <Link href={`/sweeps/${r.sweep.id}`}>{r.sweep.name}</Link> : <span className="muted">–</span>,
+      r.sweep ? (
+        <Link href={`/sweeps/${r.sweep.id}`} className="clip" title={r.sweep.name}>
+          {r.sweep.name}
+        </Link>
+      ) : (
+        <span className="muted">–</span>
+      ),
   },
   { id: "architecture", label: "Arch", sort: "architecture", cell: (r) => r.architecture },
   { id: "seed", label: "Seed", sort: "seed", numeric: true, cell: (r) => r.seed },
@@ -83,7 +89,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   },
   {
     id: "flopsPerByte",
-    label: "FLOPs/byte",
+    label: "FLOPs per byte",
     sort: "flopsPerByte",
     numeric: true,
     title: "training FLOPs per byte (H-Net: from its measured compression)",
@@ -105,24 +111,16 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   },
   {
     id: "worker",
-    label: "Worker",
+    label: "Worker · device",
+    title: "the worker that has (or had) the run, and its device",
     cell: (r) =>
-      r.worker ? (
-        <span className="clip" title={r.worker.id}>
-          {r.worker.host || r.worker.id}
+      r.worker || r.device || r.backend ? (
+        <span className="clip" title={[r.worker?.id, r.backend, r.device].filter(Boolean).join(" · ")}>
+          {[r.worker?.host || r.worker?.id, r.device ?? r.backend].filter(Boolean).join(" · ")}
         </span>
       ) : (
         <span className="muted">–</span>
       ),
-  },
-  {
-    id: "device",
-    label: "Device",
-    cell: (r) => (
-      <span className="clip" title={[r.backend, r.device].filter(Boolean).join(": ")}>
-        {r.device ?? r.backend ?? "–"}
-      </span>
-    ),
   },
   {
     id: "duration",

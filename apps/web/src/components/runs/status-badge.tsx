@@ -1,4 +1,5 @@
 import type { RunStatusName } from "@bytelab/service/schemas";
+import { formatSI } from "../../lib/series/format";
 
 /** A run's status as a coloured badge (colour and text: readable without colour too). */
 export function StatusBadge({ status }: { status: RunStatusName }) {
@@ -9,11 +10,15 @@ export function StatusBadge({ status }: { status: RunStatusName }) {
 export function StepProgress({ step, total }: { step: number | null; total: number | null }) {
   if (step === null && total === null) return <span className="muted">–</span>;
   const pct = step !== null && total ? Math.min(100, (100 * step) / total) : 0;
+  const short = (n: number) => (n >= 10_000 ? formatSI(n, 3) : String(n));
   return (
-    <span className="step-progress" title={total ? `${pct.toFixed(0)}%` : undefined}>
+    <span
+      className="step-progress"
+      title={`step ${step ?? 0}${total ? ` of ${total} (${pct.toFixed(0)}%)` : ""}`}
+    >
       <span className="step-progress-text">
-        {step ?? 0}
-        {total ? ` / ${total}` : ""}
+        {short(step ?? 0)}
+        {total ? `/${short(total)}` : ""}
       </span>
       {total ? (
         <span className="step-progress-bar" aria-hidden="true">
