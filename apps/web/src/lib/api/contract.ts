@@ -29,4 +29,6 @@ export interface RouteContract {
   response: z.ZodType;
   /** Error statuses this route can answer besides 400, 401, 403, 422, 429, 500 and 503. */
   errors?: number[];
+  /** Statuses answered with `response` itself rather than the error envelope (health: 503 when degraded). */
+  sameBodyOn?: number[];
 }

@@ -48,7 +48,9 @@ function operation(c: RouteContract) {
   for (const status of errors)
     responses[String(status)] = {
       description: ERROR_TEXT[status] ?? "Error",
-      content: { "application/json": { schema: errorEnvelopeSchema } },
+      content: {
+        "application/json": { schema: c.sameBodyOn?.includes(status) ? c.response : errorEnvelopeSchema },
+      },
     };
   return {
     operationId: c.id,

@@ -90,6 +90,7 @@ export const API = {
     tag: "system",
     scope: "public",
     response: healthSchema,
+    sameBodyOn: [503],
   },
   openapi: {
     id: "getOpenApi",
