@@ -81,8 +81,26 @@ function spawnNext(opts: StartApiOptions, port: number, host: string): Service {
   });
 }
 
-/** `next start` on a free port; resolves once it is ready (see `workerPid`). Killed if the test process exits. */
+/** What `next start` prints when apps/web/.next is being rebuilt under it (another test run's build). */
+const BUILD_MISSING = /Could not find a production build|ENOENT[^\n]*\.next\//;
+
+/**
+ * `next start` on a free port; resolves once it is ready (see `workerPid`). Killed if the test process exits.
+ * When another process is rebuilding apps/web/.next right then (a parallel test run's global setup), waits
+ * for that build and tries again.
+ */
 export async function startApi(opts: StartApiOptions): Promise<ApiServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startApiOnce(opts);
+    } catch (error) {
+      if (attempt >= 4 || !BUILD_MISSING.test(String((error as Error).message))) throw error;
+      await sleep(15_000 * attempt);
+    }
+  }
+}
+
+async function startApiOnce(opts: StartApiOptions): Promise<ApiServer> {
   const port = await freePort();
   const host = opts.host ?? "127.0.0.1";
   const service = spawnNext(opts, port, host);
