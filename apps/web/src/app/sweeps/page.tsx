@@ -20,7 +20,11 @@ export default async function SweepsPage({ searchParams }: { searchParams: Promi
   const query = await searchParams;
   const cursor = firstParam(query.cursor);
   const limit = pageSize(firstParam(query.limit));
-  const here = `/sweeps${cursor ? `?cursor=${encodeURIComponent(cursor)}&limit=${limit}` : ""}`;
+  const view = new URLSearchParams({
+    ...(cursor ? { cursor } : {}),
+    ...(limit !== 20 ? { limit: String(limit) } : {}),
+  }).toString();
+  const here = `/sweeps${view ? `?${view}` : ""}`;
   await requireViewer(here);
   let list: SweepList | null = null;
   let error: unknown = null;

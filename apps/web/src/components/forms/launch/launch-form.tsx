@@ -209,6 +209,7 @@ export function LaunchForm({ initialSpec, initialTemplate, initialTab, templates
         <div className="launch-main">
           <TemplatePicker
             templates={templates}
+            initial={initialTemplate ? { file: initialTemplate.file } : { kind: specKind(initialSpec) }}
             dirty={specJson !== loadedJson.current}
             onLoad={loadTemplate}
           />

@@ -3,7 +3,7 @@ import { compact, sci } from "../../sweeps/format";
 
 function range(r: [number, number] | null, fmt: (v: number) => string): string {
   if (!r) return "—";
-  return r[0] === r[1] ? fmt(r[0]) : `${fmt(r[0])} – ${fmt(r[1])}`;
+  return r[0] === r[1] ? fmt(r[0]) : `${fmt(r[0])}–${fmt(r[1])}`;
 }
 
 /** The dry run of the spec (POST /sweeps/plan): what submitting would create, per architecture and in total. */
@@ -54,9 +54,9 @@ export function PlanView({ plan }: { plan: SweepPlan }) {
                   ) : null}
                 </td>
                 <td className="n">{a.runs}</td>
-                <td className="n">{range(a.paramCount, compact)}</td>
-                <td className="n">{range(a.steps, (v) => String(v))}</td>
-                <td className="n">{range(a.flops, (v) => sci(v))}</td>
+                <td className="n nowrap">{range(a.paramCount, compact)}</td>
+                <td className="n nowrap">{range(a.steps, (v) => String(v))}</td>
+                <td className="n nowrap">{range(a.flops, (v) => sci(v))}</td>
               </tr>
             ))}
           </tbody>

@@ -57,7 +57,7 @@ export function SpecEditor({
         id="spec-text"
         className="spec-text"
         value={text}
-        rows={Math.min(40, Math.max(16, text.split("\n").length + 1))}
+        rows={Math.min(80, Math.max(16, text.split("\n").length + 1))}
         spellCheck={false}
         autoCapitalize="off"
         autoCorrect="off"

@@ -10,15 +10,18 @@ import { blankSpec, type SpecDraft, type SpecTemplate } from "./spec-model";
  */
 export function TemplatePicker({
   templates,
+  initial,
   dirty,
   onLoad,
 }: {
   templates: SpecTemplate[];
+  /** What the page was opened with: a template's file, or a blank kind. */
+  initial: { file: string } | { kind: SpecKind };
   /** The spec was changed since it was loaded (loading another asks first). */
   dirty: boolean;
   onLoad: (template: SpecTemplate | null, kind: SpecKind, blank: SpecDraft) => void;
 }) {
-  const [choice, setChoice] = useState("blank:sweep");
+  const [choice, setChoice] = useState("file" in initial ? `file:${initial.file}` : `blank:${initial.kind}`);
   const usable = templates.filter((t) => t.spec !== null);
   return (
     <div className="template-picker">
