@@ -69,7 +69,9 @@ export async function withIdempotency(
     else
       await pool.query(
         "UPDATE idempotency_keys SET status = $3, response = $4, completed_at = now() WHERE scope = $1 AND key = $2",
-        [scope, key, answer.status, JSON.stringify(answer.body)],
+        // The answer's JSON text as a JSON string: jsonb would reorder its keys, and a replay must be the
+        // same bytes as the first answer (clients may hash or diff it).
+        [scope, key, answer.status, JSON.stringify(JSON.stringify(answer.body))],
       );
     return { ...answer, replayed: false };
   }
@@ -89,7 +91,10 @@ export async function withIdempotency(
           fix: "use a new key for a new request",
         },
       ]);
-    if (row.status !== null) return { status: row.status, body: row.response, replayed: true };
+    if (row.status !== null) {
+      const body = typeof row.response === "string" ? JSON.parse(row.response) : row.response;
+      return { status: row.status, body, replayed: true };
+    }
     if (Date.now() > deadline)
       throw new ApiError(
         "CONFLICT",
