@@ -102,7 +102,8 @@ interface CommonOptions {
   /**
    * Awaited between optimizer steps (not after the last one). The loop is otherwise synchronous between
    * metric records, so a host that receives stop requests as events (the worker's training child, over IPC)
-   * yields here to let them in before `signal` is checked.
+   * yields here to let them in before `signal` is checked. Default: one turn of the event loop
+   * (setImmediate), so a SIGINT handler or an IPC message that aborts `signal` runs within one step.
    */
   afterStep?: (step: number) => void | Promise<void>;
 }
@@ -395,7 +396,7 @@ async function runLoop(
         message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
         break;
       }
-      await opts.afterStep?.(state.step);
+      await (opts.afterStep ?? yieldToEventLoop)(state.step);
     }
 
     let test: EvalResult | null = null;
@@ -470,6 +471,11 @@ async function runLoop(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** Lets pending events (signals, IPC, timers) run between two steps; costs microseconds. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface LogWindow {

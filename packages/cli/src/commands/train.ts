@@ -130,15 +130,23 @@ async function runTrainCommand(flags: TrainFlags): Promise<number> {
     tty: flags.progress && Boolean(process.stderr.isTTY),
   });
   const controller = new AbortController();
+  let interrupts = 0;
   const onSigint = () => {
+    // Two presses during one (synchronous) step reach us together at its end: quit without the checkpoint.
+    if (++interrupts > 1) process.exit(TRAIN_EXIT.cancelled);
     process.stderr.write("\ninterrupted: saving a checkpoint (press Ctrl-C again to quit at once)\n");
     controller.abort();
-    process.once("SIGINT", () => process.exit(TRAIN_EXIT.cancelled));
   };
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
   const common = {
     onEvent: (e: Parameters<typeof progress.handle>[0]) => progress.handle(e),
     signal: controller.signal,
+    // Between steps: let a Ctrl-C in (the loop is synchronous otherwise). Once one is handled, SIGINT gets its
+    // default action back, so another Ctrl-C ends the process at once, even during the checkpoint write.
+    afterStep: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (controller.signal.aborted) process.removeAllListeners("SIGINT");
+    },
   };
 
   let result: Awaited<ReturnType<typeof train.train>>;
