@@ -23,7 +23,14 @@ import { probeUrl, publicUrl, waitForHealthy } from "./start/wait-ready";
 import { buildWeb, webBuildState } from "./start/web-build";
 import { redisInstallHint } from "./services/redis-server";
 
-class Interrupted extends Error {}
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(signal);
+  }
+}
+
+/** Exit status after a stop by signal, as a shell reports it: 128 + the signal number (Ctrl-C: 130). */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /** Environment every child gets: no telemetry calls home (and none can, offline). */
 const CHILD_ENV: NodeJS.ProcessEnv = {
@@ -77,8 +84,11 @@ async function main(): Promise<number> {
     await Promise.race([supervisor.died, aborted(interrupt.signal)]);
     return 0; // not reached: both reject
   } catch (error) {
-    const code = interrupt.signal.aborted && !(error instanceof ServiceDiedError) ? 0 : 1;
-    if (code !== 0) {
+    const stoppedBy = interrupt.signal.aborted && !(error instanceof ServiceDiedError);
+    // Stopped on request (Ctrl-C: 130, SIGTERM: 143) is not success: a script that runs `npm start` and
+    // checks its status learns that it was interrupted. Startup or service failures: 1.
+    const code = stoppedBy ? (SIGNAL_EXIT[(interrupt.signal.reason as Interrupted).signal] ?? 130) : 1;
+    if (!stoppedBy) {
       if (error instanceof ServiceDiedError) reportDeath(error);
       else reportStartError(error);
     }
@@ -87,7 +97,7 @@ async function main(): Promise<number> {
     await supervisor.shutdown();
     removePidfile(paths.pidfile);
     removeStackFile(stackFilePath(config.home));
-    if (code === 0) log.done("bytelab stopped", stopping);
+    if (stoppedBy) log.done("bytelab stopped", stopping);
     return code;
   }
 }

@@ -72,7 +72,7 @@ async function startAndWaitReady(): Promise<{ run: StartedProcess; seconds: numb
 async function stopAndExpectCleanExit(run: StartedProcess, pidfile: Pidfile): Promise<void> {
   pressCtrlC(run);
   const code = await run.exited;
-  expect(code, run.output()).toBe(0);
+  expect(code, `Ctrl-C: exit status 130\n${run.output()}`).toBe(130);
   expect(run.output()).toMatch(/bytelab stopped/);
   // Shutdown order: worker, web, redis, postgres.
   const order = [...run.output().matchAll(/stopped (worker|web|redis|postgres)\b/g)].map((m) => m[1]);
