@@ -106,13 +106,24 @@ export async function startTrainerWorker(
   if (env.WORKER_REQUEUE_INTERVAL_MS > 0) {
     const trainQueue = openTrainQueue({ redisUrl: env.REDIS_URL, name: queueName });
     queues.push(trainQueue);
+    let failing = 0;
     reconciler = setInterval(() => {
       requeueOrphans(prisma, trainQueue, { olderThanMs: env.WORKER_REQUEUE_INTERVAL_MS })
         .then((r) => {
+          if (failing > 0) log.info(`requeue check works again (after ${failing} failed tick(s))`);
+          failing = 0;
           const n = r.added.length + r.replaced.length;
           if (n > 0) log.info(`re-added the missing jobs of ${n} QUEUED run(s)`);
         })
-        .catch(() => {}); // Postgres or Redis away: the next tick tries again
+        .catch((error: unknown) => {
+          // Postgres or Redis away, or a bug: say so (QUEUED runs without a job wait meanwhile); the next
+          // tick tries again.
+          failing += 1;
+          log.warn(
+            `requeue check failed (QUEUED runs whose job is missing are not re-added until it works; ` +
+              `next try in ${env.WORKER_REQUEUE_INTERVAL_MS} ms): ${oneLine(error)}`,
+          );
+        });
     }, env.WORKER_REQUEUE_INTERVAL_MS);
   }
 
@@ -150,4 +161,15 @@ export async function startTrainerWorker(
     return stopping;
   };
   return { id: identity.id, slots, stop };
+}
+
+/** An error as one log line: its non-empty message lines joined (Prisma's begin with an empty line). */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const joined = lines.join(" / ");
+  return joined.length > 400 ? `${joined.slice(0, 400)}…` : joined;
 }

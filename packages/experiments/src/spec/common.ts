@@ -184,8 +184,39 @@ export const commonSpecFields = {
   priority: prioritySchema,
   /** Re-run configs that already have a run (default: reuse the existing run). */
   repeat: z.boolean().default(false),
-  earlyStopping: ashaConfigSchema.optional(),
+  earlyStopping: ashaConfigSchema
+    .refine((c) => isAshaMetric(c.metric), {
+      path: ["metric"],
+      error: (issue) => ashaMetricProblem(String((issue.input as { metric?: unknown })?.metric)),
+    })
+    .optional(),
 };
+
+/**
+ * Metrics a run records while it trains, which ASHA can compare at its rungs. A metric no run records (a
+ * typo) or one recorded only at the end (test/*, robustness) would never reach a rung: early stopping would
+ * be silently off, so the spec is refused instead.
+ */
+export const ASHA_METRICS = [
+  "val/bpb",
+  "val/loss",
+  "train/loss",
+  "train/bpb",
+  "train/aux_loss",
+  "grad_norm",
+] as const;
+const STAGE_METRIC = /^stage\d+\/(boundary_fraction|ratio_loss|compression)$/;
+
+function isAshaMetric(metric: string): boolean {
+  return (ASHA_METRICS as readonly string[]).includes(metric) || STAGE_METRIC.test(metric);
+}
+
+function ashaMetricProblem(metric: string): string {
+  const known = `${ASHA_METRICS.join(", ")} or an H-Net stageN/boundary_fraction | ratio_loss | compression`;
+  if (/^(test|robust)/.test(metric))
+    return `"${metric}" is recorded only when a run ends, so no run would ever be stopped early (fix: compare on val/bpb, recorded at every eval.interval)`;
+  return `"${metric}" is not a metric runs record while training, so early stopping would never stop a run (fix: use one of ${known})`;
+}
 
 /** Keys a sweep or ladder's `base` may not hold, and where they belong instead. */
 export const BASE_KEYS_ELSEWHERE: Readonly<Record<string, string>> = Object.freeze({
