@@ -5,6 +5,7 @@ import { markWorkerStopped, registerWorker } from "@bytelab/db";
 import { createApiKey } from "@bytelab/service";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { freePort } from "../../scripts/services/free-port";
 import { type Chromium, launchChromium } from "./chromium";
 import { openPage, shoot, text } from "./sweeps-pages";
 import { ensureWebBuild, logPath, type RunningWeb, startWebApp, testWorkerIdentity } from "./web-app";
@@ -16,6 +17,8 @@ import { ensureWebBuild, logPath, type RunningWeb, startWebApp, testWorkerIdenti
 let db: TestDatabase;
 let open: RunningWeb | undefined;
 let locked: RunningWeb | undefined;
+/** An app whose REDIS_URL points at a port nothing listens on: plans work, submitting cannot. */
+let noRedis: RunningWeb | undefined;
 let browser: Chromium | undefined;
 let logs: string;
 const SWEEPS = 23;
@@ -59,7 +62,7 @@ beforeAll(async () => {
   await markWorkerStopped(db.prisma, stopped.id);
 
   const redisUrl = inject("redisUrl");
-  const [a, b, c] = await Promise.all([
+  const [a, b, c, d] = await Promise.all([
     startWebApp({
       databaseUrl: db.url,
       redisUrl,
@@ -75,15 +78,22 @@ beforeAll(async () => {
       env: { BYTELAB_AUTH: "required" },
     }),
     launchChromium(),
+    startWebApp({
+      databaseUrl: db.url,
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      workerPid: null,
+      logFile: logPath(logs, "web-no-redis"),
+    }),
   ]);
   open = a;
   locked = b;
   browser = c;
+  noRedis = d;
 }, 360_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([open?.stop(), locked?.stop()]);
+  await Promise.all([open?.stop(), locked?.stop(), noRedis?.stop()]);
   await db?.drop();
   rmSync(logs, { recursive: true, force: true });
 });
@@ -222,4 +232,26 @@ describe("workers page", () => {
     expect(visit.problems).toEqual([]);
     await page.close();
   });
+});
+
+describe("launch form when Redis is down", () => {
+  it("plans the spec but says plainly that submitting needs the queue, and creates nothing", async () => {
+    const before = await db.prisma.sweep.count();
+    const visit = await openPage(browser!, noRedis!.origin, "/sweeps/new");
+    const { page } = visit;
+    await page.locator('[data-plan-status="ok"]').waitFor({ timeout: 90_000 });
+    await page.getByRole("button", { name: /^Submit/ }).click();
+    const alert = page.locator(".launch-side [role=alert]");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await text(alert)).toMatch(
+      /Not submitted: the queue is unavailable\..*Redis.*nothing was changed/s,
+    );
+    expect(await page.getByRole("button", { name: /^Submit/ }).isEnabled()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe("/sweeps/new");
+    expect(await db.prisma.sweep.count()).toBe(before);
+    await shoot(page, "launch-redis-down", "dark");
+    // The 503 itself is the only failed request.
+    expect(visit.problems.filter((p) => !/503/.test(p))).toEqual([]);
+    await page.close();
+  }, 150_000);
 });

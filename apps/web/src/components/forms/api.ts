@@ -96,9 +96,9 @@ export async function api<T>(path: string, req: ApiRequest = {}): Promise<ApiRes
 
 /** A sentence for a failure, saying what to do for the statuses a person can act on. */
 export function describeFailure(error: ApiFailure): string {
+  const said = /[.!?)]$/.test(error.message.trim()) ? error.message.trim() : `${error.message.trim()}.`;
   if (error.status === 503)
-    return `${error.message} The queue or the database is unavailable (is Redis running?): nothing was changed; try again once it is back.`;
-  if (error.status === 401) return `${error.message} Sign in with an API key on the login page.`;
-  if (error.status === 403) return `${error.message}`;
-  return error.message;
+    return `Redis (the training queue) or Postgres did not answer, so nothing was changed; try again once it is back. The server said: ${said}`;
+  if (error.status === 401) return `${said} Sign in with an API key on the login page.`;
+  return said;
 }

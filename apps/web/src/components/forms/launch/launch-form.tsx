@@ -292,8 +292,10 @@ export function LaunchForm({ initialSpec, initialTemplate, initialTab, templates
           />
           {failure ? (
             <div className="notice error" role="alert">
-              <strong>{failure.status === 503 ? "Service unavailable." : "Not submitted."}</strong>{" "}
-              {describeFailure(failure)}
+              <strong>
+                {failure.status === 503 ? "Not submitted: the queue is unavailable." : "Not submitted."}
+              </strong>{" "}
+              {describeFailure(failure)} The spec stays here.
             </div>
           ) : null}
         </aside>
