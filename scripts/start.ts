@@ -151,7 +151,10 @@ async function run(
       const pg = await startPostgres(paths.postgres, config.pgPort, join(paths.logs, "postgres.log"));
       track(pg.service);
       databaseUrl = pg.url;
-      log.done(`Postgres ready ${color.dim(`(pid ${pg.service.pid}, data ${paths.postgres})`)}`, started);
+      log.done(
+        `Postgres ready ${color.dim(`(pid ${pg.service.pid}, data ${pg.dataDir ?? paths.postgres})`)}`,
+        started,
+      );
     } else {
       log.done(`using Postgres at DATABASE_URL ${color.dim(`(${withoutPassword(databaseUrl)})`)}`);
     }

@@ -1,7 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { leaveSignalsToCaller, startEmbeddedPostgres } from "../services/embedded-postgres";
+import {
+  EmbeddedPostgresSetupError,
+  leaveSignalsToCaller,
+  startEmbeddedPostgres,
+} from "../services/embedded-postgres";
 import { redisServerAvailable, startRedisServer } from "../services/redis-server";
 import { StartError } from "./errors";
 import { OutputTail } from "./output-tail";
@@ -13,6 +17,8 @@ export const APP_DATABASE = "bytelab";
 export interface StartedDataService {
   service: Service;
   url: string;
+  /** Where the data is (embedded Postgres as root may keep it elsewhere: see startEmbeddedPostgres). */
+  dataDir?: string;
 }
 
 /**
@@ -46,6 +52,7 @@ export async function startPostgres(
     ownProcessGroup: true,
     onLog: (text) => output.write(text.endsWith("\n") ? text : `${text}\n`),
   }).catch((error: unknown) => {
+    if (error instanceof EmbeddedPostgresSetupError) throw new StartError(error.message);
     throw new StartError(
       `embedded Postgres did not start: ${error instanceof Error ? error.message : String(error)}`,
       `see ${logFile}`,
@@ -56,6 +63,7 @@ export async function startPostgres(
   await ensureDatabase(handle.adminUrl, APP_DATABASE);
   return {
     url: handle.urlFor(APP_DATABASE),
+    dataDir: handle.dataDir,
     service: {
       name: "postgres",
       pid: handle.pid,
