@@ -213,6 +213,8 @@ describe("a sweep through the API, trained by the worker", () => {
     expect((await list({ sweep: ids.sweep, status: "FAILED,DIVERGED" })).total).toBe(0);
     expect((await list({ status: ["QUEUED", "COMPLETED"], architecture: "transformer" })).total).toBe(2);
     expect((await list({ architecture: "hnet" })).total).toBe(0);
+    // Keys that are JavaScript's own (a repeated __proto__ once turned the query into an array: sort=function).
+    expect((await list(`?__proto__=a&__proto__=b&constructor=x&sweep=${ids.sweep}`)).total).toBe(2);
     expect((await list({ config: "model.n_embd=16" })).total).toBe(2);
     expect((await list({ config: ["model.n_embd=16", "seed=1"] })).runs.map((r) => r.id)).toEqual([ids.runB]);
     expect((await list({ config: "model.n_embd=17" })).total).toBe(0);
