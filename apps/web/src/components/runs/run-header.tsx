@@ -12,7 +12,7 @@ import {
 } from "../../lib/series/format";
 import { StatusBadge, StepProgress } from "./status-badge";
 
-function Fact(props: { label: string; children: ReactNode; title?: string }) {
+function Fact(props: { label: string; children: ReactNode; title?: string | undefined }) {
   return (
     <div className="fact" title={props.title}>
       <dt>{props.label}</dt>
@@ -32,7 +32,7 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
         <StatusBadge status={r.status} />
         {r.attempts > 1 ? <span className="muted"> attempt {r.attempts}</span> : null}
       </Fact>
-      <Fact label="Sweep">
+      <Fact label="Sweep" title={r.sweep?.name}>
         {r.sweep ? (
           <Link href={`/sweeps/${r.sweep.id}`}>{r.sweep.name}</Link>
         ) : (
@@ -62,7 +62,9 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
           <span className="muted">–</span>
         )}
       </Fact>
-      <Fact label="Device">{[r.backend, r.device].filter(Boolean).join(" · ") || "–"}</Fact>
+      <Fact label="Device" title={[r.backend, r.device].filter(Boolean).join(" · ")}>
+        {[r.backend, r.device].filter(Boolean).join(" · ") || "–"}
+      </Fact>
       <Fact label="Queued">{when(r.queuedAt)}</Fact>
       <Fact label="Started">{when(r.startedAt)}</Fact>
       <Fact label="Finished">{when(r.finishedAt)}</Fact>
