@@ -32,6 +32,15 @@ export {
   TERMINAL_RUN_STATUSES,
 } from "./runs/status-machine";
 export { type TransitionExtra, transitionRun } from "./runs/transition-run";
+export {
+  type Fence,
+  fenceSetting,
+  isStaleAttemptError,
+  SET_FENCE_SQL,
+  STALE_ATTEMPT_SQLSTATE,
+  StaleAttemptError,
+  withFence,
+} from "./runs/fence";
 
 export {
   heartbeatWorker,

@@ -3,6 +3,13 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { getPool } from "../client";
+import {
+  type Fence,
+  fenceSetting,
+  isStaleAttemptError,
+  SET_FENCE_SQL,
+  StaleAttemptError,
+} from "../runs/fence";
 import { copyTextChunks } from "./copy-text";
 import { validateMetricPoints } from "./point-schema";
 
@@ -111,6 +118,13 @@ function explain(error: unknown): MetricIngestError {
 export async function ingestMetrics(
   target: pg.Pool | string,
   points: readonly unknown[],
+  opts: {
+    /**
+     * The writer's claim of the run (a worker's attempt): the batch is refused (StaleAttemptError, nothing
+     * written) when another claim came since. Every point must then belong to that run.
+     */
+    fence?: Fence;
+  } = {},
 ): Promise<IngestResult> {
   const rows = validateMetricPoints(points);
   const received = rows.length;
@@ -122,6 +136,7 @@ export async function ingestMetrics(
   try {
     await client.query("BEGIN");
     try {
+      if (opts.fence) await client.query(SET_FENCE_SQL, [fenceSetting(opts.fence)]);
       await client.query(CREATE_STAGING);
       await pipeline(Readable.from(copyTextChunks(rows)), client.query(copyFrom(COPY_STAGING)));
       const { inserted, updated } = await insertOrMerge(client);
@@ -131,6 +146,8 @@ export async function ingestMetrics(
       await client.query("ROLLBACK").catch((e: Error) => {
         broken = e; // the connection is unusable; do not return it to the pool
       });
+      if (opts.fence && isStaleAttemptError(error))
+        throw new StaleAttemptError(opts.fence, (error as Error).message);
       throw explain(error);
     }
   } finally {

@@ -2,6 +2,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { RunStatus } from "../generated/prisma/enums";
 import type { Prisma, Run } from "../generated/prisma/client";
 import type { StatusEventData } from "../json";
+import { type Fence, fenceSetting, isStaleAttemptError, SET_FENCE_SQL, StaleAttemptError } from "./fence";
 import {
   canTransition,
   IllegalRunTransitionError,
@@ -27,6 +28,11 @@ export interface TransitionExtra {
     Prisma.RunUpdateManyMutationInput,
     "paramCount" | "flopsPerByte" | "backend" | "device" | "gitCommit" | "environment"
   >;
+  /**
+   * The attempt (runs.attempts) the caller claimed the run with: a worker's status changes carry it, and
+   * Postgres refuses the move (StaleAttemptError, nothing written) when another claim came since.
+   */
+  attempt?: number;
 }
 
 /**
@@ -74,7 +80,29 @@ export async function transitionRun(
     workerId: extra.workerId ?? null,
     error: extra.error ?? null,
   };
+  const fence: Fence | null = extra.attempt === undefined ? null : { runId, attempt: extra.attempt };
+  try {
+    return await transact(prisma, runId, from, to, data, now, extra, eventData, fence);
+  } catch (error) {
+    if (fence && isStaleAttemptError(error) && !(error instanceof StaleAttemptError))
+      throw new StaleAttemptError(fence, /stale attempt: [^\n]*/.exec(String((error as Error).message))?.[0]);
+    throw error;
+  }
+}
+
+function transact(
+  prisma: PrismaClient,
+  runId: string,
+  from: RunStatus,
+  to: RunStatus,
+  data: Prisma.RunUncheckedUpdateManyInput,
+  now: Date,
+  extra: TransitionExtra,
+  eventData: StatusEventData,
+  fence: Fence | null,
+): Promise<Run> {
   return prisma.$transaction(async (tx) => {
+    if (fence) await tx.$executeRawUnsafe(SET_FENCE_SQL, fenceSetting(fence));
     const updated = await tx.run.updateMany({ where: { id: runId, status: from }, data });
     if (updated.count !== 1) {
       const now = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
