@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { NativeStatus } from "./wasm/native";
 
 /**
  * The one place that picks the TF.js backend for training, evaluation and golden checks.
@@ -18,8 +19,11 @@ export interface BackendInfo {
   reason: string;
   /** What was tried before it and why each failed, in order. */
   notes: string[];
-  /** wasm only: SIMD, where the binaries came from, and which kernels bytelab replaced. */
-  wasm?: { simd: boolean; binaries: string; kernelFixes: string[] };
+  /**
+   * wasm only: SIMD, where the binaries came from, which kernels bytelab replaced, and whether bytelab's
+   * native CPU kernels (BLAS, multi-threaded; src/wasm/native.ts) run them, or why not.
+   */
+  wasm?: { simd: boolean; binaries: string; kernelFixes: string[]; native: NativeStatus };
 }
 
 type Attempt = { ok: true; wasm?: BackendInfo["wasm"] } | { ok: false; why: string };
@@ -57,7 +61,12 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
       if (!status.ok) return { ok: false, why: `wasm did not start (${status.error ?? "unknown reason"})` };
       return {
         ok: true,
-        wasm: { simd: status.simd, binaries: status.binaries, kernelFixes: status.kernelFixes },
+        wasm: {
+          simd: status.simd,
+          binaries: status.binaries,
+          kernelFixes: status.kernelFixes,
+          native: status.native,
+        },
       };
     }
     case "cpu":
@@ -131,10 +140,19 @@ export function backendInfo(): BackendInfo | null {
   return current;
 }
 
-/** One line for logs and run metadata, e.g. "wasm (SIMD, 4 kernel fixes): first available in the default order". */
+/**
+ * One line for logs and run metadata, e.g. "wasm (SIMD, 9 kernel fixes, native OpenBLAS x2 threads): first
+ * available in the default order".
+ */
 export function describeBackend(info: BackendInfo): string {
+  const native = info.wasm?.native;
+  const nativeText = native?.loaded
+    ? `, native ${(native.blas ?? "BLAS").replace(/ NO_LAPACKE.*$/, "")} x${native.threads} thread${native.threads === 1 ? "" : "s"}`
+    : native
+      ? ", no native kernels"
+      : "";
   const extra = info.wasm
-    ? ` (${info.wasm.simd ? "SIMD" : "no SIMD"}, ${info.wasm.kernelFixes.length} kernel fixes)`
+    ? ` (${info.wasm.simd ? "SIMD" : "no SIMD"}, ${info.wasm.kernelFixes.length} kernel fixes${nativeText})`
     : "";
   return `${info.name}${extra}: ${info.reason}`;
 }

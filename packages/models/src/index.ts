@@ -1,4 +1,10 @@
 export * from "./backend";
+export {
+  type NativeAdamWHyper,
+  type NativeAdamWItem,
+  nativeAdamW,
+  nativeSumSquares,
+} from "./wasm/native-optim";
 export { bothSpellingsMessage, type DeprecatedKey, type DeprecatedKeys } from "./config-keys";
 export * from "./golden";
 export * from "./layers";

@@ -7,7 +7,9 @@ type ProfiledKernels = Awaited<ReturnType<typeof tf.profile>>["kernels"];
  * An independent FLOP count for the analytic flopsPerByte tests: 2 * M * K * N for every matrix product a
  * profiled run executed, read off the kernels' shapes. BatchMatMul / _FusedMatMul operands may be transposed;
  * the fused wasm attention kernel (BytelabCausalAttention) runs two products per (batch, head), q k^T and
- * P v, T x T x Dh each (the masked half included, as the composite's matmuls compute it).
+ * P v, T x T x Dh each (the masked half included, as the composite's matmuls compute it). The native
+ * path's fused kernels count the same: BytelabLinear is one [rows, in] x [in, out] product, and
+ * BytelabCausalAttentionPacked (qkv [B, T, 3D] -> out, P^T [B, H, T, T]) two products per (batch, head).
  */
 export function profiledMatmulFlops(kernels: ProfiledKernels): number {
   let flops = 0;
@@ -15,6 +17,18 @@ export function profiledMatmulFlops(kernels: ProfiledKernels): number {
     if (k.name === "BytelabCausalAttention") {
       const [b, h, t, dh] = k.inputShapes[0] as [number, number, number, number];
       flops += 2 * 2 * b * h * t * t * dh;
+      continue;
+    }
+    if (k.name === "BytelabCausalAttentionPacked") {
+      const [b, t, c] = k.inputShapes[0] as [number, number, number];
+      const h = (k.outputShapes[1] as number[])[1]!;
+      flops += 2 * 2 * b * h * t * t * (c / 3 / h);
+      continue;
+    }
+    if (k.name === "BytelabLinear") {
+      const [x, w] = k.inputShapes as number[][];
+      const [outDim, inDim] = w! as [number, number];
+      flops += 2 * (x!.reduce((p, q) => p * q, 1) / inDim) * inDim * outDim;
       continue;
     }
     if (k.name !== "BatchMatMul" && k.name !== "_FusedMatMul") continue;

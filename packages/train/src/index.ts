@@ -19,7 +19,7 @@ export { computeGradients, type GradientResult } from "./grads";
 export * from "./metrics";
 export type { ModelFactory } from "./models";
 export { AdamW, type AdamWHyper, type AdamWState } from "./optim/adamw";
-export { clipByGlobalNorm, globalNorm } from "./optim/clip";
+export { clipByGlobalNorm, clipScale, globalNorm } from "./optim/clip";
 export {
   buildParamSpecs,
   lrMultiplierFor,

@@ -1,4 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
+import { fusedNorm } from "./fused";
 
 /** LayerNorm over the last axis (biased variance, as PyTorch). x: [..., D]. */
 export function layerNorm(
@@ -7,6 +8,8 @@ export function layerNorm(
   bias: tf.Tensor | undefined,
   eps = 1e-5,
 ): tf.Tensor {
+  const fused = fusedNorm(x, weight, bias, eps, 0); // one kernel with bytelab's native kernels
+  if (fused) return fused;
   const mean = x.mean(-1, true);
   const centered = x.sub(mean);
   const variance = centered.square().mean(-1, true);
@@ -16,6 +19,8 @@ export function layerNorm(
 
 /** RMSNorm as in goombalab/hnet and most LLMs: x * rsqrt(mean(x^2) + eps) * weight. x: [..., D]. */
 export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps = 1e-5): tf.Tensor {
+  const fused = fusedNorm(x, weight, undefined, eps, 1); // one kernel with bytelab's native kernels
+  if (fused) return fused;
   return x.mul(x.square().mean(-1, true).add(eps).rsqrt()).mul(weight);
 }
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   applyRotary,
   causalAttention,
+  fusedCausalSelfAttention,
   type DropoutSeeds,
   dropout as dropoutLayer,
   geluExact,
@@ -48,7 +49,13 @@ function dropout(ctx: BlockContext, x: tf.Tensor): tf.Tensor {
 export function attention(ctx: BlockContext, prefix: string, x: tf.Tensor3D): tf.Tensor3D {
   const { config: c } = ctx;
   const d = c.n_embd;
-  const qkv = dense(ctx, `${prefix}.c_attn`, x); // [B, T, 3D]
+  const qkv = dense(ctx, `${prefix}.c_attn`, x) as tf.Tensor3D; // [B, T, 3D]
+  // One kernel on the packed projection (no head split / merge copies) with bytelab's native kernels.
+  const packed =
+    ctx.rotary || (ctx.training && c.dropout > 0)
+      ? null
+      : fusedCausalSelfAttention(qkv, c.n_head, 1 / Math.sqrt(d / c.n_head)); // [B, T, D]
+  if (packed) return dropout(ctx, dense(ctx, `${prefix}.c_proj`, packed)) as tf.Tensor3D;
   const [qf, kf, vf] = tf.split(qkv, [d, d, d], 2); // [B, T, D] each
   let q = splitHeads(qf!, c.n_head); // [B, H, T, Dh]
   let k = splitHeads(kf!, c.n_head); // [B, H, T, Dh]

@@ -41,7 +41,7 @@ function transposeLastTwo(backend: WasmBackend, t: TensorInfo, batch: number, ro
 }
 
 /** For every output batch index, the flat batch index into an operand whose batch shape broadcasts to `outBatch`. */
-function batchIndexMap(operandBatch: number[], outBatch: number[]): Int32Array {
+export function batchIndexMap(operandBatch: number[], outBatch: number[]): Int32Array {
   const total = sizeOf(outBatch);
   const map = new Int32Array(total);
   const rank = outBatch.length;

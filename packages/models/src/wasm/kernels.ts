@@ -9,6 +9,8 @@ import { batchMatMulConfig } from "./batch-mat-mul";
 import { causalAttentionConfig, causalAttentionGradConfig } from "./causal-attention";
 import { gatherV2Config } from "./gather-v2";
 import { identityConfig } from "./identity";
+import { loadNative } from "./native";
+import { NATIVE_FUSED_KERNELS, NATIVE_KERNEL_REPLACEMENTS } from "./native-kernels";
 import { sliceConfig } from "./slice";
 import { splitVConfig } from "./split-v";
 import { captureStockKernel, stockKernelFunc } from "./stock";
@@ -32,34 +34,75 @@ export const WASM_KERNEL_FIXES: readonly KernelConfig[] = [
 ];
 
 let fixesActive = false;
+let nativeActive = false;
 
-/**
- * Registers (true) or removes (false) bytelab's wasm kernels, restoring the stock ones when removed.
- * Kernels are looked up per call, so this takes effect immediately (benchmarks compare both side by side).
- * The kernels read everything from the backend they are called with, so no setup step is needed.
- */
-export function useWasmKernelFixes(enabled: boolean): void {
-  if (enabled === fixesActive) return;
-  for (const config of WASM_KERNEL_FIXES) {
-    const { kernelName, backendName } = config;
+/** The kernel configs that should be registered now, by kernel name. */
+function wanted(): Map<string, KernelConfig> {
+  const out = new Map<string, KernelConfig>();
+  if (!fixesActive) return out;
+  for (const c of WASM_KERNEL_FIXES) out.set(c.kernelName, c);
+  if (nativeActive)
+    for (const c of [...NATIVE_KERNEL_REPLACEMENTS, ...NATIVE_FUSED_KERNELS]) out.set(c.kernelName, c);
+  return out;
+}
+
+const MANAGED = [...WASM_KERNEL_FIXES, ...NATIVE_KERNEL_REPLACEMENTS, ...NATIVE_FUSED_KERNELS];
+
+/** Registers what `wanted()` says for every kernel bytelab manages, the stock kernel (if any) otherwise. */
+function apply(): void {
+  const configs = wanted();
+  const names = new Set(MANAGED.map((c) => c.kernelName));
+  for (const kernelName of names) {
     const original = captureStockKernel(kernelName);
-    if (getKernel(kernelName, backendName)) unregisterKernel(kernelName, backendName);
-    if (enabled) registerKernel(config);
-    else if (original) {
-      registerKernel(original);
+    const target = configs.get(kernelName) ?? original;
+    const current = getKernel(kernelName, "wasm");
+    if (current?.kernelFunc === target?.kernelFunc) continue;
+    if (current) unregisterKernel(kernelName, "wasm");
+    if (!target) continue;
+    registerKernel(target);
+    if (target === original) {
       // A stock kernel registered after the backend started has not run its setup (cwrap of its C function).
       const backend = findBackend("wasm");
       if (backend) stockKernelFunc(kernelName, backend);
     }
   }
+}
+
+/**
+ * Registers (true) or removes (false) bytelab's wasm kernels, restoring the stock ones when removed.
+ * Kernels are looked up per call, so this takes effect immediately (benchmarks compare both side by side).
+ * The kernels read everything from the backend they are called with, so no setup step is needed.
+ * The native kernels (useNativeKernels) only run while the fixes are on.
+ */
+export function useWasmKernelFixes(enabled: boolean): void {
+  if (enabled === fixesActive) return;
   fixesActive = enabled;
+  apply();
+}
+
+/**
+ * Runs bytelab's native kernels (native.ts) in place of the wasm ones, when the addon loads (true), or goes
+ * back to the wasm kernels (false: the fallback path, also for side-by-side benchmarks and tests). Returns
+ * whether native kernels are active now.
+ */
+export function useNativeKernels(enabled: boolean): boolean {
+  const next = enabled && loadNative() !== null;
+  if (next !== nativeActive) {
+    nativeActive = next;
+    apply();
+  }
+  return nativeActive;
 }
 
 export function wasmKernelFixesActive(): boolean {
   return fixesActive;
 }
 
-/** Names of the kernels bytelab replaces or adds on the wasm backend. */
+export function nativeKernelsActive(): boolean {
+  return fixesActive && nativeActive;
+}
+
+/** Names of the kernels bytelab replaces or adds on the wasm backend (native ones included when active). */
 export function wasmKernelFixNames(): string[] {
-  return WASM_KERNEL_FIXES.map((k) => k.kernelName);
+  return [...wanted().keys()];
 }

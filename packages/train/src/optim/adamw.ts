@@ -1,3 +1,4 @@
+import { nativeAdamW } from "@bytelab/models";
 import * as tf from "@tensorflow/tfjs";
 import type { ParamSpec } from "./param-groups";
 
@@ -25,6 +26,9 @@ export interface AdamWState {
  *   v   <- b2 v + (1 - b2) g^2
  *   p   <- p - (lr_i / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * The moments live in non-trainable tf.Variables so `state()` / `loadState()` round-trip exactly.
+ * With bytelab's native kernels (wasm backend + addon) the whole update is one native pass over every
+ * parameter, in place, bit-identical to the TF.js ops below; otherwise (or when a parameter's data is
+ * shared with another tensor) it runs as those ops.
  */
 export class AdamW {
   private readonly m: tf.Variable[];
@@ -44,17 +48,30 @@ export class AdamW {
     return this.t;
   }
 
-  /** One update with `grads[i]` for `params[i]` at learning rate `lr` (before group multipliers). */
-  apply(grads: tf.Tensor[], lr: number): void {
+  /**
+   * One update with `grads[i]` for `params[i]` at learning rate `lr` (before group multipliers), each
+   * gradient multiplied by `gradScale` first (a clipping factor; 1 = as given).
+   */
+  apply(grads: tf.Tensor[], lr: number, gradScale = 1): void {
     if (grads.length !== this.params.length)
       throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.params.length} parameters`);
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.hyper;
     const bc1 = 1 - beta1 ** this.t;
     const sqrtBc2 = Math.sqrt(1 - beta2 ** this.t);
+    // One native pass over every parameter when bytelab's native kernels run (bit-identical to the ops below).
+    const items = this.params.map((p, i) => ({
+      param: p.variable,
+      grad: grads[i]!,
+      m: this.m[i]!,
+      v: this.v[i]!,
+      lr: lr * p.lrMultiplier,
+      weightDecay: p.decay ? weightDecay : 0,
+    }));
+    if (nativeAdamW(items, { beta1, beta2, eps, bc1, sqrtBc2 }, gradScale)) return;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
-        const g = grads[i]!;
+        const g = gradScale === 1 ? grads[i]! : grads[i]!.mul(gradScale);
         const lrI = lr * p.lrMultiplier;
         const m = this.m[i]!.mul(beta1).add(g.mul(1 - beta1));
         const v = this.v[i]!.mul(beta2).add(g.square().mul(1 - beta2));
