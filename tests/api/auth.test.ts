@@ -199,6 +199,18 @@ describe("a server on every interface (0.0.0.0)", () => {
       await call(open.base, "listSweeps", {}, { headers: { cookie: `bytelab_key=${revoked.secret}` } }),
       401,
     );
+    // Behind a TLS-terminating proxy (X-Forwarded-Proto: https) the cookie is Secure.
+    const proxied = await call(
+      open.base,
+      "createSession",
+      {},
+      {
+        body: { key: readOnly.secret },
+        headers: { "x-forwarded-proto": "https" },
+      },
+    );
+    expect(proxied.headers.get("set-cookie")).toMatch(/; Secure/);
+    expect(setCookie).not.toMatch(/Secure/);
     // Sign out clears it.
     const signOut = await call(open.base, "deleteSession", {}, { headers: { cookie } });
     expect(signOut.headers.get("set-cookie")).toMatch(/^bytelab_key=; .*Max-Age=0/);

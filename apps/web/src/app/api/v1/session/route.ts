@@ -1,4 +1,5 @@
 import { authenticateApiKey } from "@bytelab/service";
+import { requestOrigin } from "../../../../lib/api/origin";
 import { route } from "../../../../lib/api/route";
 import { API } from "../../../../lib/api/routes";
 import { SESSION_COOKIE } from "../../../../lib/auth/authorize";
@@ -9,7 +10,8 @@ import { ApiError } from "../../../../lib/errors";
 export const dynamic = "force-dynamic";
 
 function cookie(request: Request, value: string, maxAge: number): string {
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  // https as the client sees it: behind a TLS-terminating proxy request.url says http (X-Forwarded-Proto).
+  const secure = requestOrigin(request).startsWith("https:") ? "; Secure" : "";
   return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
 }
 
