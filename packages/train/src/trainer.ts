@@ -28,7 +28,7 @@ import { computeGradients } from "./grads";
 import { JsonlSink, METRICS_FILE, type MetricSink, Reporter } from "./metrics";
 import type { ModelFactory } from "./models";
 import { AdamW } from "./optim/adamw";
-import { clipByGlobalNorm } from "./optim/clip";
+import { clipScale } from "./optim/clip";
 import { buildParamSpecs, unusedLrMultiplierPrefixes } from "./optim/param-groups";
 import { learningRateAt, type ScheduleSpec } from "./optim/schedule";
 import { restoreWeights } from "./restore";
@@ -330,18 +330,18 @@ async function runLoop(
         message = `${verdict.reason}; lower optimizer.lr (now ${config.optimizer.lr}) or raise the divergence bounds`;
         break;
       }
-      const clipped = clipByGlobalNorm(g.grads, config.optimizer.clipNorm);
-      for (const t of g.grads) t.dispose();
+      // The clip factor is applied inside the optimizer's pass (no scaled copies of the gradients).
+      const clipped = clipScale(g.grads, config.optimizer.clipNorm);
       if (!Number.isFinite(clipped.norm)) {
-        for (const t of clipped.grads) t.dispose();
+        for (const t of g.grads) t.dispose();
         state.step += 1;
         status = "DIVERGED";
         stoppedBy = "diverged";
         message = `gradient norm is ${clipped.norm} at step ${state.step}; lower optimizer.lr (now ${config.optimizer.lr})`;
         break;
       }
-      optimizer.apply(clipped.grads, lr);
-      for (const t of clipped.grads) t.dispose();
+      optimizer.apply(g.grads, lr, clipped.scale);
+      for (const t of g.grads) t.dispose();
 
       state.step += 1;
       state.bytesSeen += perStep;
