@@ -112,6 +112,7 @@ export function LaunchForm({ initialSpec, initialTemplate, initialTab, templates
 
   function editText(next: string, fmt: SpecFormat = format) {
     setText(next);
+    setTabError(null);
     const read = readEditorText(next, fmt);
     if (!read.ok) {
       syntaxAt.current = read.error.at;
@@ -213,13 +214,26 @@ export function LaunchForm({ initialSpec, initialTemplate, initialTab, templates
             dirty={specJson !== loadedJson.current}
             onLoad={loadTemplate}
           />
-          <div role="tablist" aria-label="how to edit the spec" className="tabs">
+          <div
+            role="tablist"
+            aria-label="how to edit the spec"
+            className="tabs"
+            onKeyDown={(e) => {
+              // The tab pattern: arrow keys move between the two tabs.
+              if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+              e.preventDefault();
+              const next = tab === "form" ? "editor" : "form";
+              switchTab(next);
+              document.getElementById(`tab-${next}`)?.focus();
+            }}
+          >
             <button
               type="button"
               role="tab"
               id="tab-form"
               aria-controls="panel-form"
               aria-selected={tab === "form"}
+              tabIndex={tab === "form" ? 0 : -1}
               onClick={() => switchTab("form")}
             >
               Form
@@ -230,6 +244,7 @@ export function LaunchForm({ initialSpec, initialTemplate, initialTab, templates
               id="tab-editor"
               aria-controls="panel-editor"
               aria-selected={tab === "editor"}
+              tabIndex={tab === "editor" ? 0 : -1}
               onClick={() => switchTab("editor")}
             >
               YAML / JSON
