@@ -33,7 +33,7 @@ export function ScalingChart({ report }: { report: SweepReport }) {
       formatX={formatFlops}
       formatY={formatBpb}
       height={420}
-      note={`L(C) = E + A·C^(−α) fitted per architecture; bands: ${Math.round(s.level * 100)}% bootstrap; dashed: extrapolated${s.extrapolateTo ? ` to ${sci(s.extrapolateTo)} FLOPs` : ""}; vertical lines: where two laws cross.`}
+      note={`L(C) = E + A·C^(−α) fitted per architecture; bands: ${Math.round(s.level * 100)}% bootstrap; dashed: extrapolated${s.extrapolateTo ? ` to ${sci(s.extrapolateTo)} FLOPs` : ""}${markers.length > 0 ? "; vertical lines: where two laws cross" : ""}.`}
       empty={`No finished run has both training FLOPs and a final ${s.metric} yet.`}
     />
   );
