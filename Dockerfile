@@ -47,6 +47,9 @@ ENV NODE_ENV=production \
 # next to it (Next leaves that to the deployer).
 COPY --from=web-build --chown=node:node /app/apps/web/.next/standalone ./
 COPY --from=web-build --chown=node:node /app/apps/web/.next/static ./apps/web/.next/static
+# The launch form offers the example specs as templates.
+COPY --from=source --chown=node:node /app/examples ./examples
+ENV BYTELAB_EXAMPLES_DIR=/app/examples
 USER node
 EXPOSE 3000
 CMD ["node", "apps/web/server.js"]

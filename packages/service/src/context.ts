@@ -55,13 +55,22 @@ export function createServiceContext(opts: ServiceContextOptions): OwnedServiceC
         "no Redis configured: set REDIS_URL (or --redis-url), or start the local stack with `npm start`",
       );
     const { openTrainQueue } = await import("@bytelab/queue");
-    const queue = openTrainQueue({ redisUrl: url, ...(opts.queueName ? { name: opts.queueName } : {}) });
+    // The connection's own error (ECONNREFUSED host:port) says more than the failed PING ("max retries").
+    let connectionError: Error | null = null;
+    const queue = openTrainQueue({
+      redisUrl: url,
+      ...(opts.queueName ? { name: opts.queueName } : {}),
+      onError: (error) => {
+        connectionError = error;
+      },
+    });
     try {
       await withTimeout(queue.redis.ping(), timeoutMs, "Redis");
       return queue;
     } catch (error) {
       await queue.close();
-      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      const cause = (connectionError as Error | null) ?? error;
+      const reason = cause instanceof Error ? cause.message.split("\n")[0] || cause.name : String(cause);
       throw new UnavailableError(`cannot reach Redis: ${reason}; start it, or check REDIS_URL`);
     }
   }

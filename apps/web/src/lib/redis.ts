@@ -37,6 +37,10 @@ export function getRedis(url = serverEnv().REDIS_URL): Redis {
 
 /** PING; on failure the error names the cause (e.g. `connect ECONNREFUSED 127.0.0.1:6379`). */
 export async function pingRedis(redis: Redis = getRedis()): Promise<void> {
+  // While reconnecting, a PING waits for the next attempt (backoff up to 2 s, as long as the probe's
+  // timeout): answer with the known cause at once instead.
+  const known = lastErrors.get(redis);
+  if (redis.status !== "ready" && known) throw new Error(known.message || known.name);
   try {
     const answer = await redis.ping();
     if (answer !== "PONG") throw new Error(`unexpected PING answer: ${answer}`);

@@ -16,8 +16,8 @@ const ACTIVE: readonly RunStatusName[] = ["QUEUED", "RUNNING"];
 /**
  * Steps done and left over a set of runs, and an ETA: the work left (bytes) of each unfinished run at its
  * own measured throughput (a queued run: at the mean throughput of the runs that have one), divided by the
- * runs training at once (at least one). A finished run counts as done whatever step it stopped at (ASHA
- * stops, failures: nothing is left of it).
+ * runs training at once (at least one). A COMPLETED run counts as done whatever step it stopped at; a
+ * failed or cancelled one counts the steps it trained and leaves nothing to wait for.
  */
 export function estimateProgress(runs: readonly RunProgressInput[]): Progress {
   let stepsDone = 0;
@@ -30,7 +30,9 @@ export function estimateProgress(runs: readonly RunProgressInput[]): Progress {
   let running = 0;
   for (const r of runs) {
     const total = r.totalSteps ?? r.step ?? 0;
-    const done = ACTIVE.includes(r.status) ? Math.min(r.step ?? 0, total) : total;
+    // A COMPLETED run is done whatever step it stopped at (ASHA, a FLOP budget reached early); a failed,
+    // diverged or cancelled one counts the steps it trained, so a cancelled sweep does not read 100%.
+    const done = r.status === "COMPLETED" ? total : Math.min(r.step ?? 0, total);
     stepsTotal += total;
     stepsDone += done;
     if (r.status === "RUNNING") running++;
