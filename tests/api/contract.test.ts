@@ -78,6 +78,7 @@ function validBody(name: ApiRouteName): RequestOptions {
   switch (name) {
     case "createSweep":
     case "planSweep":
+    case "checkSweep":
       return { body: tinySpec("contract-main", { seeds: [0, 1] }) };
     case "createVerdict":
       return { body: { candidate: { sweep: ids.sweep || "x" }, baseline: { value: 100 } } };
@@ -168,6 +169,15 @@ describe("a sweep through the API, trained by the worker", () => {
       ),
     );
     expect(yaml).toMatchObject({ name: "contract-yaml", totals: { runs: 1 } });
+    // The editor's check: a valid spec answers its plan, an invalid one 200 with its problems at their fields.
+    const valid = ok("checkSweep", await call(main.base, "checkSweep", {}, validBody("checkSweep")));
+    expect(valid).toMatchObject({ valid: true, issues: [], plan: { totals: { runs: 2 } } });
+    const invalid = ok(
+      "checkSweep",
+      await call(main.base, "checkSweep", {}, { body: { ...tinySpec("contract-bad"), seeds: [0, 0] } }),
+    );
+    expect(invalid).toMatchObject({ valid: false, plan: null });
+    expect(invalid.issues.map((i) => i.path)).toEqual(["seeds"]);
     expect(await rowCounts(env.pool)).toEqual(before);
   });
 

@@ -61,7 +61,7 @@ export { cancelSweep, rerunSweep, type SweepActionOptions } from "./sweeps/actio
 export { enforceUntrustedPolicy, type UntrustedSpecPolicy } from "./sweeps/limits";
 export { listSweeps } from "./sweeps/list";
 export { sweepOutcome } from "./sweeps/outcome";
-export { type PlanOptions, planJson, planSweep, previewReuse } from "./sweeps/plan";
+export { checkSweep, type PlanOptions, planJson, planSweep, previewReuse } from "./sweeps/plan";
 export { estimateProgress } from "./sweeps/progress";
 export { MAX_SPEC_TEXT_BYTES, type SpecSource, type ValidatedSpec, validateSpec } from "./sweeps/spec-input";
 export { getSweepStatus } from "./sweeps/status";

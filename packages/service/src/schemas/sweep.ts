@@ -213,3 +213,18 @@ export const sweepWaitSchema = z.object({
   status: sweepStatusSchema,
 });
 export type SweepWait = z.infer<typeof sweepWaitSchema>;
+
+/**
+ * POST /api/v1/sweeps/check: the dry run for an editor that validates as the user types. A spec with problems
+ * is an answer here (200, valid: false, one issue per field), not an error: the form shows each at its field.
+ */
+export const sweepCheckSchema = z.object({
+  format: z.literal("bytelab.sweep-check/1"),
+  valid: z.boolean(),
+  /** What is wrong, in one sentence (null when valid). */
+  message: z.string().nullable(),
+  issues: z.array(z.object({ path: z.string(), issue: z.string(), fix: z.string().optional() })),
+  /** The plan of a valid spec; null otherwise. */
+  plan: sweepPlanSchema.nullable(),
+});
+export type SweepCheck = z.infer<typeof sweepCheckSchema>;

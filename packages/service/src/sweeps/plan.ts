@@ -1,7 +1,8 @@
 import type { Expansion, RunSpec, SubmissionPlan } from "@bytelab/experiments";
 import type { PrismaClient } from "@bytelab/db/runtime";
 import type { RunStatusName } from "../schemas/common";
-import { type SweepPlan, sweepPlanSchema } from "../schemas/sweep";
+import { InvalidInputError } from "../errors";
+import { type SweepCheck, type SweepPlan, sweepPlanSchema } from "../schemas/sweep";
 import { enforceUntrustedPolicy, type UntrustedSpecPolicy } from "./limits";
 import { type SpecSource, validateSpec } from "./spec-input";
 
@@ -104,4 +105,28 @@ export async function planSweep(
   if (opts.untrusted) await enforceUntrustedPolicy(expansion, opts.untrusted);
   const repeat = opts.repeat ?? expansion.spec.repeat;
   return planJson(expansion, prisma ? await previewReuse(prisma, expansion.runs, repeat) : null);
+}
+
+/**
+ * planSweep for editors: a spec with problems answers valid: false with one issue per field (path, issue,
+ * fix) instead of throwing; anything else (Postgres down) still throws.
+ */
+export async function checkSweep(
+  prisma: PrismaClient | null,
+  source: SpecSource,
+  opts: PlanOptions = {},
+): Promise<SweepCheck> {
+  try {
+    const plan = await planSweep(prisma, source, opts);
+    return { format: "bytelab.sweep-check/1", valid: true, message: null, issues: [], plan };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return {
+      format: "bytelab.sweep-check/1",
+      valid: false,
+      message: error.message,
+      issues: error.details.map((d) => ({ path: d.path, issue: d.issue, ...(d.fix ? { fix: d.fix } : {}) })),
+      plan: null,
+    };
+  }
 }

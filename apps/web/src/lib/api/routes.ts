@@ -17,6 +17,7 @@ import {
   seriesQuerySchema,
   seriesResponseSchema,
   submitResultSchema,
+  sweepCheckSchema,
   sweepActionResultSchema,
   sweepListQuerySchema,
   sweepListSchema,
@@ -139,6 +140,22 @@ export const API = {
     query: repeatQuery,
     body: { kind: "spec" },
     response: sweepPlanSchema,
+    errors: [413],
+  },
+  checkSweep: {
+    id: "checkSweep",
+    method: "POST",
+    path: "/sweeps/check",
+    summary:
+      "Validate a spec for an editor: 200 with valid, every problem at its field, and the plan when valid",
+    description:
+      "The dry run of POST /sweeps/plan, for editors that validate as the user types: a spec with problems is an " +
+      "answer (valid: false, issues with paths as the user wrote the spec), not a 422. Writes nothing.",
+    tag: "sweeps",
+    scope: "read",
+    query: repeatQuery,
+    body: { kind: "spec" },
+    response: sweepCheckSchema,
     errors: [413],
   },
   getSweep: {

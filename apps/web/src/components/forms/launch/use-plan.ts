@@ -1,6 +1,6 @@
 "use client";
 
-import type { SweepPlan } from "@bytelab/service/schemas";
+import type { SweepCheck, SweepPlan } from "@bytelab/service/schemas";
 import { useEffect, useState } from "react";
 import { type ApiFailure, api } from "../api";
 import type { FormIssue } from "./issues";
@@ -24,7 +24,7 @@ export function serverIssues(failure: ApiFailure): FormIssue[] {
 }
 
 /**
- * The server's dry run (POST /api/v1/sweeps/plan) of the spec, asked `delayMs` after the last change while
+ * The server's dry run (POST /api/v1/sweeps/check, the plan or the spec's problems) of the spec, asked `delayMs` after the last change while
  * the spec passes the browser's checks; a newer spec cancels the older request.
  */
 export function usePlan(
@@ -41,9 +41,19 @@ export function usePlan(
     const timer = setTimeout(async () => {
       setState({ status: "checking", forJson: specJson });
       try {
-        const r = await api<SweepPlan>("/sweeps/plan", { body: spec, signal: controller.signal });
+        // /sweeps/check answers a spec with problems as 200 (valid: false): no failed request in the console
+        // while the user is still typing.
+        const r = await api<SweepCheck>("/sweeps/check", { body: spec, signal: controller.signal });
         if (controller.signal.aborted) return;
-        if (r.ok) setState({ status: "ok", forJson: specJson, plan: r.data });
+        if (r.ok && r.data.valid && r.data.plan)
+          setState({ status: "ok", forJson: specJson, plan: r.data.plan });
+        else if (r.ok)
+          setState({
+            status: "invalid",
+            forJson: specJson,
+            issues: r.data.issues.map((d) => ({ ...d, source: "server" as const })),
+            message: r.data.message ?? "the spec is invalid",
+          });
         else if (r.error.status === 422)
           setState({
             status: "invalid",

@@ -1,0 +1,14 @@
+import { checkSweep } from "@bytelab/service";
+import { route } from "../../../../../lib/api/route";
+import { API } from "../../../../../lib/api/routes";
+import { untrustedSpecPolicy } from "../../../../../lib/api/spec-policy";
+import { apiEnv } from "../../../../../lib/env";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(API.checkSweep, ({ ctx, query, body }) =>
+  checkSweep(ctx.prisma, body, {
+    ...(query.repeat === undefined ? {} : { repeat: query.repeat === "true" }),
+    untrusted: untrustedSpecPolicy(apiEnv()),
+  }),
+);
