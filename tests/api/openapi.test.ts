@@ -4,7 +4,16 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteContract } from "../../apps/web/src/lib/api/contract";
 import { REPO_ROOT } from "../start/start-process";
-import { API, type ApiEnv, type ApiServer, openApiEnv, send, serverEnv, startApi } from "./helpers";
+import {
+  API,
+  type ApiEnv,
+  type ApiServer,
+  expectError,
+  openApiEnv,
+  send,
+  serverEnv,
+  startApi,
+} from "./helpers";
 
 // GET /api/v1/openapi.json, as served, checked against the OpenAPI 3.1 schema (a maintained validator) and
 // against the routes that exist: every route file under apps/web/src/app/api/v1 and each HTTP method it
@@ -38,8 +47,10 @@ function routeFiles(): Map<string, string> {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry === "route.ts") {
+      // [...path]: the catch-all that answers unknown paths with the 404 envelope, not an operation.
+      if (statSync(path).isDirectory()) {
+        if (!entry.startsWith("[...")) walk(path);
+      } else if (entry === "route.ts") {
         const segments = relative(API_DIR, dir)
           .split(sep)
           .filter(Boolean)
@@ -126,6 +137,18 @@ describe("GET /api/v1/openapi.json", () => {
     expect(responses["503"]!.content).toEqual(responses["200"]!.content);
     const listSweeps = doc.paths["/api/v1/sweeps"]!.get!.responses as Record<string, { content: unknown }>;
     expect(listSweeps["503"]!.content).toEqual(listSweeps["404"]?.content ?? listSweeps["401"]!.content);
+  });
+
+  it("a path that is no route answers 404 with the error envelope (not Next's HTML page)", async () => {
+    for (const [method, path] of [
+      ["GET", "/nope"],
+      ["POST", "/sweeps/x/nope"],
+      ["DELETE", "/runs/x/y/z"],
+      ["PUT", "/v2"],
+    ] as const) {
+      const reply = await send(server.base, method, path, method === "POST" ? { body: {} } : {});
+      expect(expectError(reply, 404, "NOT_FOUND").error.message).toContain(`/api/v1${path}`);
+    }
   });
 
   it("a method a route does not export answers 405, not 500", async () => {
