@@ -1,14 +1,15 @@
 "use client";
 
-import { type ReactNode, useMemo, useState } from "react";
-import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
+import { type ReactNode, useMemo, useRef, useState } from "react";
+import { CartesianGrid, ComposedChart, XAxis, YAxis } from "recharts";
 import { linesToCsv } from "../../lib/series/csv";
 import { formatInt, formatTick } from "../../lib/series/format";
 import { pointCounts } from "../../lib/series/lines";
-import { type ChartRow, bandKey, drawable, focusFrom, mergeRows, yExtent, yKey } from "../../lib/series/rows";
+import { distinctX, drawable, focusFrom, rowAt, yExtent, yKey } from "../../lib/series/rows";
 import { linearDomain, logDomain, logTicks, niceTicks } from "../../lib/series/ticks";
 import type { ChartLine, Scale } from "../../lib/series/types";
 import { ChartFrame } from "./chart-frame";
+import { FastLines, type Hover, type LineStyle } from "./fast-lines";
 import { ChartLegend, type LegendEntry } from "./legend";
 import { AXIS_STYLE, seriesColor, seriesDash } from "./palette";
 import { LinesTooltip } from "./tooltip";
@@ -77,18 +78,18 @@ export function LineChart(props: LineChartProps) {
   const bands = props.bands ?? true;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [hover, setHover] = useState<Hover | null>(null);
 
   const lines = props.lines;
-  const rows = useMemo(() => mergeRows(lines, xScale, yScale), [lines, xScale, yScale]);
+  const plot = useRef<HTMLDivElement>(null);
+  const xs = useMemo(() => distinctX(lines, xScale, yScale), [lines, xScale, yScale]);
   const visible = useMemo(() => lines.filter((l) => !hidden.has(l.id)), [lines, hidden]);
   const xDomain = useMemo((): [number, number] | null => {
-    const first = rows[0];
-    const last = rows.at(-1);
-    if (!first || !last) return null;
-    return xScale === "log"
-      ? logDomain(first.x, last.x)
-      : [first.x, last.x === first.x ? first.x + 1 : last.x];
-  }, [rows, xScale]);
+    const first = xs[0];
+    const last = xs.at(-1);
+    if (first === undefined || last === undefined) return null;
+    return xScale === "log" ? logDomain(first, last) : [first, last === first ? first + 1 : last];
+  }, [xs, xScale]);
   const yRange = props.yRange ?? "all";
   const yDomain = useMemo((): [number, number] | null => {
     const shown = visible.length > 0 ? visible : lines;
@@ -119,7 +120,20 @@ export function LineChart(props: LineChartProps) {
   }));
   const note = [downsampleNote(lines), props.note].filter(Boolean).join(" · ") || undefined;
   const many = lines.length > 20;
-  const hasData = rows.length > 0 && xDomain !== null && yDomain !== null;
+  const hasData = xs.length > 0 && xDomain !== null && yDomain !== null;
+  const lineStyles: LineStyle[] = styled.map(({ line, color, dash }) => {
+    const faded = highlight !== null && highlight !== line.id;
+    return {
+      color,
+      dash,
+      width: highlight === line.id ? 2.6 : many ? 1.2 : 1.8,
+      opacity: faded ? 0.15 : 1,
+      bandOpacity: faded ? 0.04 : 0.16,
+      hidden: hidden.has(line.id),
+    };
+  });
+  const hoverX = hover ? xs[hover.index] : undefined;
+  const hoverRow = hoverX === undefined ? undefined : rowAt(lines, hoverX);
   const tooltipLines = styled
     .filter(({ line }) => !hidden.has(line.id))
     .map(({ line, i, color }) => ({ key: yKey(i), name: line.name, color }));
@@ -130,11 +144,10 @@ export function LineChart(props: LineChartProps) {
   else if (!hasData) body = <ChartMessage text={props.empty ?? "Nothing recorded yet."} height={height} />;
   else
     body = (
-      <div className="chart-plot" style={{ height }}>
+      <div className="chart-plot" style={{ height }} ref={plot}>
         <ComposedChart
           responsive
           style={{ width: "100%", height }}
-          data={rows}
           margin={{ top: 8, right: 16, bottom: 28, left: 12 }}
           accessibilityLayer={false}
         >
@@ -165,58 +178,40 @@ export function LineChart(props: LineChartProps) {
             label={{ value: props.yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", dy: 40 }}
             {...AXIS_STYLE}
           />
-          <Tooltip
-            isAnimationActive={false}
-            cursor={{ stroke: "var(--muted)", strokeDasharray: "3 3" }}
-            content={({ active, payload }) => (
-              <LinesTooltip
-                active={active}
-                row={(payload?.[0]?.payload as ChartRow | undefined) ?? undefined}
-                lines={tooltipLines}
-                formatX={formatX}
-                formatY={formatY}
-                xLabel={props.xLabel}
-                descending={props.descending}
-              />
-            )}
+          <FastLines
+            lines={lines}
+            styles={lineStyles}
+            bands={bands}
+            xDomain={xDomain!}
+            yDomain={yDomain!}
+            xScale={xScale}
+            yScale={yScale}
+            xs={xs}
+            hover={hover}
+            onHover={setHover}
           />
-          {bands
-            ? styled.map(({ line, i, color }) =>
-                line.lo && line.hi ? (
-                  <Area
-                    key={`band-${line.id}`}
-                    dataKey={bandKey(i)}
-                    stroke="none"
-                    fill={color}
-                    fillOpacity={highlight && highlight !== line.id ? 0.04 : 0.16}
-                    hide={hidden.has(line.id)}
-                    isAnimationActive={false}
-                    connectNulls
-                    activeDot={false}
-                    tooltipType="none"
-                    legendType="none"
-                  />
-                ) : null,
-              )
-            : null}
-          {styled.map(({ line, i, color, dash }) => (
-            <Line
-              key={line.id}
-              name={line.name}
-              dataKey={yKey(i)}
-              stroke={color}
-              strokeDasharray={dash}
-              strokeWidth={highlight === line.id ? 2.6 : many ? 1.2 : 1.8}
-              strokeOpacity={highlight && highlight !== line.id ? 0.15 : 1}
-              hide={hidden.has(line.id)}
-              dot={false}
-              activeDot={many ? false : { r: 3 }}
-              isAnimationActive={false}
-              connectNulls
-              type="linear"
-            />
-          ))}
         </ComposedChart>
+        {hover && hoverRow ? (
+          <div
+            className="chart-tooltip-float"
+            style={{
+              top: Math.max(0, hover.top - 20),
+              ...(hover.left > (plot.current?.clientWidth ?? 800) / 2
+                ? { right: (plot.current?.clientWidth ?? 800) - hover.left + 12 }
+                : { left: hover.left + 12 }),
+            }}
+          >
+            <LinesTooltip
+              active
+              row={hoverRow}
+              lines={tooltipLines}
+              formatX={formatX}
+              formatY={formatY}
+              xLabel={props.xLabel}
+              descending={props.descending}
+            />
+          </div>
+        ) : null}
       </div>
     );
 
@@ -248,7 +243,7 @@ export function LineChart(props: LineChartProps) {
         data-chart="lines"
         data-state={props.error ? "error" : hasData ? "ready" : props.loading ? "loading" : "empty"}
         data-lines={visible.length}
-        data-rows={rows.length}
+        data-rows={xs.length}
       >
         {body}
       </div>

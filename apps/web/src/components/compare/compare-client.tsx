@@ -1,10 +1,15 @@
 "use client";
 
-import { seriesResponseSchema } from "@bytelab/service/schemas";
 import Link from "next/link";
 import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import { seriesAnswerSchema } from "../../lib/client/series-schema";
 import { usePolled } from "../../lib/client/use-polled";
-import { type CompareView, compareQuery } from "../../lib/series/compare-view";
+import {
+  COMPARE_POINTS,
+  type CompareView,
+  compareQuery,
+  compareSeriesUrl,
+} from "../../lib/series/compare-view";
 import { isSeedKey, runKeys, varyingKeys } from "../../lib/series/flatten";
 import { formatTick, X_AXIS_LABELS, xFormatter } from "../../lib/series/format";
 import { groupRuns } from "../../lib/series/group";
@@ -15,21 +20,6 @@ import { CompareControls } from "./compare-controls";
 import { HparamView } from "./hparam-view";
 import { ParallelView } from "./parallel-view";
 import type { CompareRun, CompareStats } from "./types";
-
-/** Points per line asked of the server: the shared grid's buckets (100 runs x 500 = 50,000 points drawn). */
-export const COMPARE_POINTS = 500;
-
-function seriesUrl(runs: readonly CompareRun[], view: CompareView): string | null {
-  if (runs.length === 0) return null;
-  const p = [
-    `runs=${runs.map((r) => encodeURIComponent(r.id)).join(",")}`,
-    `metrics=${encodeURIComponent(view.metric)}`,
-    `x=${view.x}`,
-    `scale=${view.xscale}`,
-    `points=${COMPARE_POINTS}`,
-  ];
-  return `/api/v1/series?${p.join("&")}`;
-}
 
 /**
  * The compare page's live part: any number of runs (or groups of them) on one chart over a shared x grid,
@@ -52,7 +42,25 @@ export function CompareClient(props: {
   }, [view]);
 
   const active = props.runs.some((r) => r.status === "QUEUED" || r.status === "RUNNING");
-  const polled = usePolled(seriesUrl(props.runs, view), seriesResponseSchema, active ? 5_000 : null);
+  const polled = usePolled(
+    props.runs.length > 0
+      ? compareSeriesUrl(
+          props.runs.map((r) => r.id),
+          view,
+          COMPARE_POINTS,
+        )
+      : null,
+    seriesAnswerSchema,
+    active ? 5_000 : null,
+  );
+  // The hyperparameter view and parallel coordinates wait for the main chart: they must not hold up its data.
+  const [secondary, setSecondary] = useState(false);
+  const ready = polled.data !== null || polled.error !== null;
+  useEffect(() => {
+    if (secondary || !ready) return;
+    const id = requestAnimationFrame(() => setSecondary(true));
+    return () => cancelAnimationFrame(id);
+  }, [secondary, ready]);
   const smoothing = useDeferredValue(view.smooth);
   const names = useMemo(() => new Map(props.runs.map((r) => [r.id, r.name])), [props.runs]);
   const groups = useMemo(() => groupRuns(props.runs, view.group), [props.runs, view.group]);
@@ -112,15 +120,19 @@ export function CompareClient(props: {
       {polled.data && polled.data.missingRuns.length > 0 ? (
         <p className="notice">Unknown run ids: {polled.data.missingRuns.join(", ")}</p>
       ) : null}
-      <section className="compare-pair">
-        <HparamView runs={props.runs} stats={props.stats} keys={varied} view={view} onChange={update} />
-        <ParallelView
-          runs={props.runs}
-          stats={props.stats}
-          keys={varied}
-          metric={view.metric}
-          agg={view.hpagg}
-        />
+      <section className="compare-pair" aria-busy={!secondary}>
+        {secondary ? (
+          <>
+            <HparamView runs={props.runs} stats={props.stats} keys={varied} view={view} onChange={update} />
+            <ParallelView
+              runs={props.runs}
+              stats={props.stats}
+              keys={varied}
+              metric={view.metric}
+              agg={view.hpagg}
+            />
+          </>
+        ) : null}
       </section>
       <details className="card compared-runs">
         <summary>

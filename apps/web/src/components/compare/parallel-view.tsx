@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { CartesianGrid, LineChart, Line, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, LineChart, usePlotArea, useXAxisScale, XAxis, YAxis } from "recharts";
 import { toCsv } from "../../lib/series/csv";
 import { runKeys } from "../../lib/series/flatten";
 import { formatTick } from "../../lib/series/format";
@@ -55,13 +55,6 @@ export function ParallelView(props: {
     );
     const metricAxis = valueAxis(METRIC_AXIS, values);
     const all = [...axes, metricAxis];
-    const rows = all.map((axis, a) => {
-      const row: Record<string, number | string | null> = { axis: axis.key };
-      props.runs.forEach((r, i) => {
-        row[r.id] = normalize(axis, a === axes.length ? values[i] : flats[i]?.[axis.key]);
-      });
-      return row;
-    });
     const range = metricAxis.max - metricAxis.min;
     const colours = new Map(
       props.runs.map((r, i) => {
@@ -74,7 +67,11 @@ export function ParallelView(props: {
         ];
       }),
     );
-    return { axes: all, rows, values, colours };
+    // positions[run][axis]: 0 (bottom) .. 1 (top), null where the run has no value on that axis.
+    const positions = props.runs.map((_, i) =>
+      all.map((axis, a) => normalize(axis, a === axes.length ? values[i] : flats[i]?.[axis.key])),
+    );
+    return { axes: all, rows: all.map((axis) => ({ axis: axis.key })), values, colours, positions };
   }, [props.runs, props.stats, props.keys, props.metric, props.agg]);
 
   const metricName = `${props.agg} ${props.metric}`;
@@ -112,7 +109,6 @@ export function ParallelView(props: {
           data={model.rows}
           margin={{ top: 24, right: 48, bottom: 40, left: 48 }}
           accessibilityLayer={false}
-          onMouseLeave={() => setHover(null)}
         >
           <CartesianGrid stroke="var(--border)" horizontal={false} />
           <XAxis
@@ -173,32 +169,68 @@ export function ParallelView(props: {
               );
             }}
           />
-          <Tooltip
-            isAnimationActive={false}
-            cursor={false}
-            content={() =>
-              hover ? (
-                <div className="chart-tooltip">{props.runs.find((r) => r.id === hover)?.name}</div>
-              ) : null
-            }
+          <ParallelLines
+            runs={props.runs}
+            axes={model.axes.map((x) => x.key)}
+            positions={model.positions}
+            colours={model.colours}
+            hover={hover}
+            onHover={setHover}
           />
-          {props.runs.map((r) => (
-            <Line
-              key={r.id}
-              dataKey={r.id}
-              name={r.name}
-              stroke={model.colours.get(r.id)}
-              strokeWidth={hover === r.id ? 3 : 1.5}
-              strokeOpacity={hover && hover !== r.id ? 0.2 : 0.85}
-              dot={false}
-              activeDot={false}
-              isAnimationActive={false}
-              connectNulls
-              onMouseEnter={() => setHover(r.id)}
-            />
-          ))}
         </LineChart>
       </div>
     </ChartFrame>
+  );
+}
+
+/**
+ * The runs' lines, drawn as one <path> each (title = the run's name) at the category axis' positions:
+ * 100 runs cost 100 paths, not 100 Recharts line components.
+ */
+function ParallelLines(props: {
+  runs: readonly CompareRun[];
+  axes: readonly string[];
+  positions: readonly (readonly (number | null)[])[];
+  colours: ReadonlyMap<string, string>;
+  hover: string | null;
+  onHover: (id: string | null) => void;
+}) {
+  const area = usePlotArea();
+  const scale = useXAxisScale();
+  if (!area || !scale) return null;
+  const xs = props.axes.map((a) => scale(a, { position: "middle" }) ?? Number.NaN);
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: hover only highlights; each run is named in its title and in the CSV
+    <g
+      className="parallel-lines"
+      onMouseMove={(e) => props.onHover((e.target as Element).getAttribute("data-run"))}
+      onMouseLeave={() => props.onHover(null)}
+    >
+      {props.runs.map((r, i) => {
+        let d = "";
+        props.positions[i]?.forEach((p, a) => {
+          const x = xs[a]!;
+          if (p === null || !Number.isFinite(x)) return;
+          const y = area.y + (1 - p) * area.height;
+          d += `${d ? "L" : "M"}${x.toFixed(1)} ${y.toFixed(1)}`;
+        });
+        if (!d) return null;
+        const faded = props.hover !== null && props.hover !== r.id;
+        return (
+          <path
+            key={r.id}
+            className="recharts-curve recharts-line-curve"
+            d={d}
+            fill="none"
+            stroke={props.colours.get(r.id)}
+            strokeWidth={props.hover === r.id ? 3 : 1.5}
+            strokeOpacity={faded ? 0.2 : 0.85}
+            data-run={r.id}
+          >
+            <title>{r.name}</title>
+          </path>
+        );
+      })}
+    </g>
   );
 }

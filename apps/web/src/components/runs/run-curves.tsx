@@ -1,8 +1,9 @@
 "use client";
 
-import { type MetricSummary, seriesResponseSchema } from "@bytelab/service/schemas";
+import type { MetricSummary } from "@bytelab/service/schemas";
 import { useMemo, useState } from "react";
 import { LineChart } from "../../components/charts";
+import { seriesAnswerSchema } from "../../lib/client/series-schema";
 import { usePolled } from "../../lib/client/use-polled";
 import { formatTick, X_AXIS_LABELS, xFormatter } from "../../lib/series/format";
 import { metricLines } from "../../lib/series/lines";
@@ -37,7 +38,7 @@ function MetricsChart(props: {
   yRange?: "all" | "focus";
 }) {
   const url = props.metrics.length > 0 ? seriesUrl(props.runId, props.metrics, props.settings) : null;
-  const polled = usePolled(url, seriesResponseSchema, props.active ? POLL_MS : null, props.statusKey);
+  const polled = usePolled(url, seriesAnswerSchema, props.active ? POLL_MS : null, props.statusKey);
   const { transform, name } = props;
   const lines = useMemo(
     () =>

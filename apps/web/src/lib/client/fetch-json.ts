@@ -17,14 +17,15 @@ export class ApiRequestError extends Error {
 export async function fetchJson<S extends z.ZodType>(
   url: string,
   schema: S,
-  init: { method?: "GET" | "POST"; body?: unknown; signal?: AbortSignal } = {},
+  init: { method?: "GET" | "POST"; body?: unknown; signal?: AbortSignal; cache?: RequestCache } = {},
 ): Promise<z.output<S>> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: init.method ?? "GET",
       credentials: "same-origin",
-      cache: "no-store",
+      // The API answers with cache-control: no-store; "default" lets a GET use a response the page preloaded.
+      cache: init.cache ?? (init.method === "POST" ? "no-store" : "default"),
       ...(init.signal ? { signal: init.signal } : {}),
       ...(init.body !== undefined
         ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } }

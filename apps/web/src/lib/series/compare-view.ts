@@ -129,3 +129,18 @@ export function compareHref(view: CompareView): string {
   const q = compareQuery(view);
   return q ? `/compare?${q}` : "/compare";
 }
+
+/** Points per line the compare page asks for: the shared grid's buckets (100 runs x 500 = 50,000 drawn). */
+export const COMPARE_POINTS = 500;
+
+/**
+ * The series request of a view: GET /api/v1/series for these runs, the view's metric, x-axis and scale. The
+ * server page preloads exactly this URL, so the browser fetches it while the page's scripts load.
+ */
+export function compareSeriesUrl(
+  runIds: readonly string[],
+  view: CompareView,
+  points = COMPARE_POINTS,
+): string {
+  return `/api/v1/series?runs=${runIds.map(encodeURIComponent).join(",")}&metrics=${encodeURIComponent(view.metric)}&x=${view.x}&scale=${view.xscale}&points=${points}`;
+}

@@ -72,3 +72,36 @@ export function focusFrom(domain: [number, number], xScale: Scale): number {
   if (xScale === "log" && a > 0) return Math.exp(Math.log(a) + 0.1 * (Math.log(b) - Math.log(a)));
   return a + 0.1 * (b - a);
 }
+
+/** The distinct drawable x values of the lines, ascending (where the tooltip can snap to). */
+export function distinctX(lines: readonly ChartLine[], xScale: Scale, yScale: Scale): number[] {
+  const set = new Set<number>();
+  for (const l of lines)
+    for (let i = 0; i < l.x.length; i++) {
+      const x = l.x[i]!;
+      if (drawable(x, xScale) && drawable(l.y[i], yScale)) set.add(x);
+    }
+  return [...set].sort((a, b) => a - b);
+}
+
+/** One row of the lines at exactly x (y<i> for each line that has a value there), for the tooltip. */
+export function rowAt(lines: readonly ChartLine[], x: number): ChartRow {
+  const row = { x } as ChartRow;
+  lines.forEach((l, i) => {
+    // x values of a line ascend: binary search.
+    let lo = 0;
+    let hi = l.x.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = l.x[mid]!;
+      if (v === x) {
+        const y = l.y[mid];
+        if (y !== null && y !== undefined && Number.isFinite(y)) row[yKey(i)] = y;
+        return;
+      }
+      if (v < x) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  });
+  return row;
+}
