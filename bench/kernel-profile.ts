@@ -1,13 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * Per-kernel wall time on one backend: every kernel registered for it is re-registered wrapped in a timer
+ * Per-kernel time on one backend: every kernel registered for it is re-registered wrapped in a timer
  * (kernels are looked up per call, so this takes effect at once). Kernels that call other kernels through
  * the engine would be counted twice; bytelab's kernels call the stock ones directly, so none does.
- * `stop()` restores the original registrations.
+ * `stop()` restores the original registrations. The clock is this process's CPU time (user + system), so
+ * a shared, loaded host does not inflate it the way wall time is (run single-threaded to read it as work:
+ * with more threads it sums every thread's time, waiting included); `wallMs` has the wall times.
  */
 export class KernelProfiler {
   readonly ms = new Map<string, number>();
+  readonly wallMs = new Map<string, number>();
   readonly calls = new Map<string, number>();
   private readonly originals: tf.KernelConfig[] = [];
 
@@ -24,11 +27,15 @@ export class KernelProfiler {
         kernelName: name,
         backendName: this.backendName,
         kernelFunc: ((args: Parameters<tf.KernelFunc>[0]) => {
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           try {
             return inner(args);
           } finally {
-            this.ms.set(name, (this.ms.get(name) ?? 0) + performance.now() - t0);
+            const wall = performance.now() - t0;
+            const c = process.cpuUsage(c0);
+            this.ms.set(name, (this.ms.get(name) ?? 0) + (c.user + c.system) / 1000);
+            this.wallMs.set(name, (this.wallMs.get(name) ?? 0) + wall);
             this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
           }
         }) as tf.KernelFunc,
@@ -51,6 +58,7 @@ export class KernelProfiler {
 
   reset(): void {
     this.ms.clear();
+    this.wallMs.clear();
     this.calls.clear();
   }
 

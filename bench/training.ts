@@ -19,10 +19,18 @@ import {
  * windows of a given corpus). Shared so every suite times the same thing.
  */
 export interface StepTimes {
-  /** Forward + backward (ms). */
+  /** Forward + backward (ms, wall). */
   gradMs: number;
-  /** Clip + AdamW (ms). */
+  /** Clip + AdamW (ms, wall). */
   optimMs: number;
+  /** The same phases in this process's CPU time (ms, all threads). */
+  gradCpuMs: number;
+  optimCpuMs: number;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface TrainingHarness {
@@ -82,15 +90,19 @@ export function trainingHarness(config: TrainConfig, corpus?: Uint8Array): Train
     model,
     params,
     step(beforeOptimizer) {
+      const c0 = cpuMs();
       const t0 = performance.now();
       const g = computeGradients(model, params, [byteBatch(nextBatch(), window)]);
       const t1 = performance.now();
+      const c1 = cpuMs();
       beforeOptimizer?.();
+      const c2 = cpuMs();
       const clip = clipScale(g.grads, config.optimizer.clipNorm);
       optimizer.apply(g.grads, config.optimizer.lr, clip.scale);
       for (const t of g.grads) t.dispose();
       const t2 = performance.now();
-      return { gradMs: t1 - t0, optimMs: t2 - t1 };
+      const c3 = cpuMs();
+      return { gradMs: t1 - t0, optimMs: t2 - t1, gradCpuMs: c1 - c0, optimCpuMs: c3 - c2 };
     },
     dispose() {
       optimizer.dispose();

@@ -1,17 +1,20 @@
 import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { ARCHITECTURES, type Architecture, describeBackend, initBackend } from "../../packages/models/src";
+import { nativeStatus, setNativeThreads } from "../../packages/models/src/wasm/native";
 import { CATEGORIES, type Category, categoryOf, KernelProfiler } from "../kernel-profile";
 import type { BenchReport, BenchSuite } from "../lib";
-import { benchConfig, loadNow, trainingHarness } from "../training";
+import { benchConfig, loadNow, type TrainingHarness, trainingHarness } from "../training";
 
 // Where a training step's time goes, per architecture, at the `bytelab train` default shape (small model,
 // batch 8 x 128 bytes) and at T = 512 (same models, batch 8 x 512), plus the flat Transformer at d256 (the
 // vs-torch suite's large case). Every kernel of the backend is wrapped in a timer (bench/kernel-profile.ts)
 // and sorted into matmul / attention / norm+elementwise / cross-entropy / gather / copies; "optimizer" is
-// the whole clip + AdamW phase (kernels and JS); "JS overhead" is the forward + backward wall time no kernel
+// the whole clip + AdamW phase (kernels and JS); "JS overhead" is the forward + backward time no kernel
 // accounts for (TF.js engine bookkeeping, tape, tidy, the model's JS). Shares of the median step.
-// BYTELAB_PROFILE_CASES=transformer,hnet T512 limits the cases (prefixes of their labels).
+// Measured in this process's CPU time with the native kernels on ONE thread, so the shares are the work a
+// step does, not how a loaded host happened to schedule it (the vs-torch suite measures threads and wall
+// time). BYTELAB_PROFILE_CASES=transformer,hnet T512 limits the cases (prefixes of their labels).
 
 const WARMUP = 2;
 
@@ -31,7 +34,7 @@ const CASES: Case[] = [
     arch: "transformer",
     seqLen: 512,
     model: { n_embd: 256, n_head: 4, n_layer: 4 },
-    steps: 2,
+    steps: 3,
   },
 ];
 
@@ -39,39 +42,39 @@ const COLUMNS = [...CATEGORIES, "optimizer", "JS overhead"] as const;
 type Shares = Record<(typeof COLUMNS)[number], number>;
 
 interface Sample {
-  stepMs: number;
-  /** CPU time of this process in the step (all threads). */
+  /** CPU time of the step (ms). */
   cpuMs: number;
+  /** Wall time of the step (ms). */
+  wallMs: number;
   shares: Shares;
+  /** [kernel, CPU ms, calls] of the forward + backward phase, largest first. */
   top: Array<[string, number, number]>;
 }
 
-function sampleStep(harness: ReturnType<typeof trainingHarness>, profiler: KernelProfiler): Sample {
+function sampleStep(harness: TrainingHarness, profiler: KernelProfiler): Sample {
   const before = tf.memory().numTensors;
   profiler.reset();
   let gradKernels = new Map<string, number>();
   let gradCalls = new Map<string, number>();
-  const cpu0 = process.cpuUsage();
   const phases = harness.step(() => {
     gradKernels = new Map(profiler.ms);
     gradCalls = new Map(profiler.calls);
   });
-  const cpu = process.cpuUsage(cpu0);
   if (tf.memory().numTensors !== before) throw new Error("a training step leaked tensors");
-  const stepMs = phases.gradMs + phases.optimMs;
+  const cpuMs = phases.gradCpuMs + phases.optimCpuMs;
   const shares = Object.fromEntries(COLUMNS.map((k) => [k, 0])) as Shares;
   let kernelMs = 0;
   for (const [name, ms] of gradKernels) {
-    shares[categoryOf(name) as Category] += ms / stepMs;
+    shares[categoryOf(name) as Category] += ms / cpuMs;
     kernelMs += ms;
   }
-  shares.optimizer = phases.optimMs / stepMs;
-  shares["JS overhead"] = Math.max(0, phases.gradMs - kernelMs) / stepMs;
+  shares.optimizer = phases.optimCpuMs / cpuMs;
+  shares["JS overhead"] = Math.max(0, phases.gradCpuMs - kernelMs) / cpuMs;
   const top = [...gradKernels.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 24)
     .map(([k, v]): [string, number, number] => [k, Math.round(v * 10) / 10, gradCalls.get(k) ?? 0]);
-  return { stepMs, cpuMs: (cpu.user + cpu.system) / 1000, shares, top };
+  return { cpuMs, wallMs: phases.gradMs + phases.optimMs, shares, top };
 }
 
 const suite: BenchSuite = {
@@ -79,57 +82,66 @@ const suite: BenchSuite = {
   description: "share of a training step per kind of work, per architecture, at T=128 and T=512",
   async run(): Promise<BenchReport> {
     const backend = await initBackend();
+    const threadsBefore = nativeStatus().threads;
+    if (threadsBefore !== undefined) setNativeThreads(1);
     const load = loadNow();
     const rows: Array<Array<string | number>> = [];
-    const data: Record<string, unknown> = { backend: describeBackend(backend), loadAverage: load };
+    const data: Record<string, unknown> = {
+      backend: describeBackend(backend),
+      clock: "process CPU time, native kernels on 1 thread",
+      loadAverage: load,
+    };
     const wanted = process.env.BYTELAB_PROFILE_CASES?.split(",").map((s) => s.trim());
-    for (const c of CASES) {
-      if (wanted && !wanted.some((w) => c.label.startsWith(w))) continue;
-      const config = benchConfig(c.arch, c.seqLen, c.model);
-      const harness = trainingHarness(config);
-      const profiler = new KernelProfiler(backend.tfBackend);
-      const samples: Sample[] = [];
-      try {
-        for (let i = 0; i < WARMUP; i++) harness.step();
-        profiler.start();
-        for (let i = 0; i < c.steps; i++) samples.push(sampleStep(harness, profiler));
-      } finally {
-        profiler.stop();
+    try {
+      for (const c of CASES) {
+        if (wanted && !wanted.some((w) => c.label.startsWith(w))) continue;
+        const config = benchConfig(c.arch, c.seqLen, c.model);
+        const harness = trainingHarness(config);
+        const profiler = new KernelProfiler(backend.tfBackend);
+        const samples: Sample[] = [];
+        try {
+          for (let i = 0; i < WARMUP; i++) harness.step();
+          profiler.start();
+          for (let i = 0; i < c.steps; i++) samples.push(sampleStep(harness, profiler));
+        } finally {
+          profiler.stop();
+        }
+        const params = harness.model.paramCount();
+        harness.dispose();
+        const mid = [...samples].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(samples.length / 2)]!;
+        const bytes = config.batchSize * config.seqLen;
+        data[c.label] = {
+          params,
+          batch: config.batchSize,
+          seqLen: config.seqLen,
+          cpuMs: mid.cpuMs,
+          wallMs: mid.wallMs,
+          bytesPerCpuSecond: (1000 * bytes) / mid.cpuMs,
+          cpuMsSamples: samples.map((s) => s.cpuMs),
+          shares: mid.shares,
+          topKernels: mid.top,
+        };
+        rows.push([
+          c.label,
+          `${(params / 1e6).toFixed(2)}M`,
+          mid.cpuMs,
+          Math.round((1000 * bytes) / mid.cpuMs),
+          ...COLUMNS.map((k) => `${(100 * mid.shares[k]).toFixed(1)}%`),
+        ]);
+        console.log(
+          `  ${c.label}: ${mid.cpuMs.toFixed(0)} CPU ms/step; top kernels ${JSON.stringify(mid.top.slice(0, 6))}`,
+        );
       }
-      const params = harness.model.paramCount();
-      harness.dispose();
-      const mid = [...samples].sort((a, b) => a.stepMs - b.stepMs)[Math.floor(samples.length / 2)]!;
-      const bytes = config.batchSize * config.seqLen;
-      data[c.label] = {
-        params,
-        batch: config.batchSize,
-        seqLen: config.seqLen,
-        stepMs: mid.stepMs,
-        cpuMs: mid.cpuMs,
-        bytesPerSecond: (1000 * bytes) / mid.stepMs,
-        stepMsSamples: samples.map((s) => s.stepMs),
-        shares: mid.shares,
-        topKernels: mid.top,
-      };
-      rows.push([
-        c.label,
-        `${(params / 1e6).toFixed(2)}M`,
-        mid.stepMs,
-        mid.cpuMs,
-        Math.round((1000 * bytes) / mid.stepMs),
-        ...COLUMNS.map((k) => `${(100 * mid.shares[k]).toFixed(1)}%`),
-      ]);
-      console.log(
-        `  ${c.label}: ${mid.stepMs.toFixed(0)} ms/step; top kernels ${JSON.stringify(mid.top.slice(0, 6))}`,
-      );
+    } finally {
+      if (threadsBefore !== undefined) setNativeThreads(threadsBefore);
     }
     return {
-      title: `training step profile (forward + backward + clip + AdamW, batch 8), backend ${describeBackend(backend)}`,
-      columns: ["case", "params", "step ms", "cpu ms", "bytes/s", ...COLUMNS],
+      title: `training step profile (forward + backward + clip + AdamW, batch 8), CPU time on one thread, backend ${describeBackend(backend)}`,
+      columns: ["case", "params", "CPU ms/step", "bytes/CPU-s", ...COLUMNS],
       rows,
       summary: [
-        `1/5/15-min load average at start: ${load} (${cpus().length} cores); shares are of wall time`,
-        "optimizer = clip + AdamW phase; JS overhead = forward+backward wall time outside any kernel",
+        `1/5/15-min load average at start: ${load} (${cpus().length} cores); CPU time of this process, native kernels on 1 thread`,
+        "optimizer = clip + AdamW phase; JS overhead = forward+backward CPU time outside any kernel",
       ],
       data,
     };

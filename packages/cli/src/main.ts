@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerGoldenCommands } from "./commands/golden";
 import { registerKeysCommands } from "./commands/keys";
 import { registerReportCommand } from "./commands/report";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .addHelpText("after", `${BACKEND_HELP}\n${EXIT_HELP}`)
     .exitOverride();
   registerGoldenCommands(program);
+  registerDoctorCommand(program);
   registerReportCommand(program);
   registerTrainCommands(program);
   registerSampleCommands(program);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { registerGradientFixes } from "./gradients";
 import type { NativeStatus } from "./wasm/native";
 
 /**
@@ -123,6 +124,7 @@ export async function initBackend(
   requested: string | undefined = process.env.BYTELAB_BACKEND,
 ): Promise<BackendInfo> {
   const wanted = parseBackendName(requested);
+  registerGradientFixes();
   if (pending) await pending.catch(() => undefined);
   if (current && (!wanted || wanted === current.name) && tf.getBackend() === current.tfBackend)
     return current;

@@ -1,4 +1,13 @@
 export * from "./backend";
+export { nativeKernelsActive, useNativeKernels } from "./wasm/kernels";
+export {
+  NATIVE_ADDON_PATH,
+  NATIVE_BUILD_COMMAND,
+  type NativeStatus,
+  nativeStatus,
+  nativeThreadPlan,
+  setNativeThreads,
+} from "./wasm/native";
 export {
   type NativeAdamWHyper,
   type NativeAdamWItem,

@@ -309,6 +309,47 @@ static napi_value cross_entropy_backward(napi_env env, napi_callback_info info) 
   return undefined(env);
 }
 
+/* The Float64Array argument at index i: its values and length. (Defined below.) */
+static const double *f64_array(napi_env env, napi_value v, size_t *len);
+
+/*
+ * copy(src, dst, table: Float64Array [shape..., srcStrides..., dstStrides...]) for 4-byte elements; the
+ * rank is table.length / 3. Every index of the view is bounds-checked through its extreme offsets.
+ */
+static napi_value copy_view(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) return throw_range(env, "copy expects 3 arguments");
+  double so, dofs;
+  if (napi_get_value_double(env, argv[0], &so) != napi_ok || napi_get_value_double(env, argv[1], &dofs) != napi_ok)
+    return throw_range(env, "copy: offsets must be numbers");
+  size_t len = 0;
+  const double *t = f64_array(env, argv[2], &len);
+  if (!t || len % 3 || len / 3 > 12) return throw_range(env, "copy expects a Float64Array of 3 x rank (<= 12) values");
+  int rank = (int)(len / 3);
+  long shape[12], ss[12], ds[12];
+  double smax = 0, dmax = 0, total = 1;
+  for (int d = 0; d < rank; d++) {
+    shape[d] = (long)t[d];
+    ss[d] = (long)t[rank + d];
+    ds[d] = (long)t[2 * rank + d];
+    if (t[d] < 0 || t[rank + d] < 0 || t[2 * rank + d] < 0) return throw_range(env, "copy: negative size or stride");
+    total *= t[d];
+    if (t[d] > 0) {
+      smax += (t[d] - 1) * t[rank + d];
+      dmax += (t[d] - 1) * t[2 * rank + d];
+    }
+  }
+  if (total == 0) return undefined(env);
+  int ok = 1;
+  const void *src = at(so, smax + 1, &ok);
+  void *dst = at(dofs, dmax + 1, &ok);
+  if (!ok) return throw_range(env, "copy: view outside the heap");
+  k_copy(src, dst, rank, shape, ss, ds);
+  return undefined(env);
+}
+
 /* The Float64Array argument at index i: its values and length. */
 static const double *f64_array(napi_env env, napi_value v, size_t *len) {
   bool is_ta = false;
@@ -410,6 +451,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"crossEntropy", NULL, cross_entropy, NULL, NULL, NULL, napi_default, NULL},
       {"crossEntropyGrad", NULL, cross_entropy_backward, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
+      {"copy", NULL, copy_view, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -480,3 +480,83 @@ void k_cross_entropy_backward(const float *logits, const int32_t *targets, float
   parallel_for((rows + CE_ROWS - 1) / CE_ROWS, ce_backward_task, &j);
 }
 
+
+/* -------------------------------------------------------------------------------------------- copies */
+
+#define COPY_MAX_RANK 12
+#define COPY_TASK_ELEMS 65536
+
+typedef struct {
+  const uint32_t *src;
+  uint32_t *dst;
+  int rank; /* after merging; the last dimension is the innermost */
+  long shape[COPY_MAX_RANK], ss[COPY_MAX_RANK], ds[COPY_MAX_RANK];
+  long outer_per_task, outer; /* tasks split the product of all dimensions but the last */
+} copy_job;
+
+static void copy_task(void *ctx, long t) {
+  const copy_job *j = (const copy_job *)ctx;
+  int r = j->rank;
+  long inner = j->shape[r - 1], sin = j->ss[r - 1], din = j->ds[r - 1];
+  long o0 = t * j->outer_per_task, o1 = MIN(j->outer, o0 + j->outer_per_task);
+  for (long o = o0; o < o1; o++) {
+    /* offsets of outer index o (row-major over dimensions 0..r-2) */
+    long rest = o, so = 0, dof = 0;
+    for (int d = r - 2; d >= 0; d--) {
+      long i = rest % j->shape[d];
+      rest /= j->shape[d];
+      so += i * j->ss[d];
+      dof += i * j->ds[d];
+    }
+    const uint32_t *s = j->src + so;
+    uint32_t *dd = j->dst + dof;
+    if (sin == 1 && din == 1) {
+      memcpy(dd, s, (size_t)inner * 4);
+    } else if (sin == 0) {
+      for (long i = 0; i < inner; i++) dd[i * din] = s[0];
+    } else {
+      for (long i = 0; i < inner; i++) dd[i * din] = s[i * sin];
+    }
+  }
+}
+
+void k_copy(const void *src, void *dst, int rank, const long *shape, const long *src_strides,
+            const long *dst_strides) {
+  copy_job j;
+  memset(&j, 0, sizeof j);
+  j.src = (const uint32_t *)src;
+  j.dst = (uint32_t *)dst;
+  long total = 1;
+  for (int d = 0; d < rank; d++) total *= shape[d];
+  if (total == 0) return;
+  /* Drop size-1 dimensions, then merge neighbours that are contiguous in both source and destination. */
+  int r = 0;
+  for (int d = 0; d < rank; d++) {
+    if (shape[d] == 1) continue;
+    if (r > 0 && j.ss[r - 1] == src_strides[d] * shape[d] && j.ds[r - 1] == dst_strides[d] * shape[d]) {
+      j.shape[r - 1] *= shape[d];
+      j.ss[r - 1] = src_strides[d];
+      j.ds[r - 1] = dst_strides[d];
+      continue;
+    }
+    j.shape[r] = shape[d];
+    j.ss[r] = src_strides[d];
+    j.ds[r] = dst_strides[d];
+    r++;
+  }
+  if (r == 0) {
+    j.shape[0] = 1;
+    j.ss[0] = j.ds[0] = 1;
+    r = 1;
+  }
+  j.rank = r;
+  j.outer = total / j.shape[r - 1];
+  long inner = j.shape[r - 1];
+  j.outer_per_task = MAX(1, COPY_TASK_ELEMS / MAX(1, inner));
+  long tasks = (j.outer + j.outer_per_task - 1) / j.outer_per_task;
+  if (total < 32768) {
+    for (long t = 0; t < tasks; t++) copy_task(&j, t);
+  } else {
+    parallel_for(tasks, copy_task, &j);
+  }
+}

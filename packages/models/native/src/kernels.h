@@ -81,4 +81,12 @@ double k_sum_squares(const float *const *g, const long *n, long count);
  */
 void k_adamw(const adam_param *params, long count, adam_hyper hyper);
 
+/*
+ * Copies a view of 4-byte elements: dst[sum i_d dst_strides[d]] = src[sum i_d src_strides[d]] over every
+ * index of `shape` (rank <= 12; strides in elements; a source stride 0 repeats). Transpose, concat, split,
+ * slice and tile are all such copies.
+ */
+void k_copy(const void *src, void *dst, int rank, const long *shape, const long *src_strides,
+            const long *dst_strides);
+
 #endif

@@ -6,10 +6,12 @@ import {
   unregisterKernel,
 } from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch-mat-mul";
+import { castConfig } from "./cast";
 import { causalAttentionConfig, causalAttentionGradConfig } from "./causal-attention";
 import { gatherV2Config } from "./gather-v2";
 import { identityConfig } from "./identity";
 import { loadNative } from "./native";
+import { NATIVE_COPY_KERNELS } from "./native-copies";
 import { NATIVE_FUSED_KERNELS, NATIVE_KERNEL_REPLACEMENTS } from "./native-kernels";
 import { sliceConfig } from "./slice";
 import { splitVConfig } from "./split-v";
@@ -28,6 +30,7 @@ export const WASM_KERNEL_FIXES: readonly KernelConfig[] = [
   gatherV2Config,
   unsortedSegmentSumConfig,
   identityConfig,
+  castConfig,
   sumConfig,
   causalAttentionConfig,
   causalAttentionGradConfig,
@@ -41,12 +44,13 @@ function wanted(): Map<string, KernelConfig> {
   const out = new Map<string, KernelConfig>();
   if (!fixesActive) return out;
   for (const c of WASM_KERNEL_FIXES) out.set(c.kernelName, c);
-  if (nativeActive)
-    for (const c of [...NATIVE_KERNEL_REPLACEMENTS, ...NATIVE_FUSED_KERNELS]) out.set(c.kernelName, c);
+  if (nativeActive) for (const c of NATIVE_KERNELS) out.set(c.kernelName, c);
   return out;
 }
 
-const MANAGED = [...WASM_KERNEL_FIXES, ...NATIVE_KERNEL_REPLACEMENTS, ...NATIVE_FUSED_KERNELS];
+/** Every kernel the native path registers (replacing wasm ones, or new fused ones). */
+const NATIVE_KERNELS = [...NATIVE_KERNEL_REPLACEMENTS, ...NATIVE_COPY_KERNELS, ...NATIVE_FUSED_KERNELS];
+const MANAGED = [...WASM_KERNEL_FIXES, ...NATIVE_KERNELS];
 
 /** Registers what `wanted()` says for every kernel bytelab manages, the stock kernel (if any) otherwise. */
 function apply(): void {
@@ -92,6 +96,18 @@ export function useNativeKernels(enabled: boolean): boolean {
     apply();
   }
   return nativeActive;
+}
+
+/**
+ * Runs the setup (the cwrap of its C function) of every stock kernel bytelab replaces, on the started
+ * backend. TF.js only sets up kernels registered when the backend starts, and stock kernels call each other
+ * directly (the stock Sum and Max transpose their input with the stock Transpose's C function), so a
+ * replaced stock kernel must still be set up. registerWasmBackend calls this once the backend runs.
+ */
+export function setUpStockKernels(backend: object): void {
+  for (const name of new Set(MANAGED.map((c) => c.kernelName))) {
+    if (captureStockKernel(name)?.setupFunc) stockKernelFunc(name, backend);
+  }
 }
 
 export function wasmKernelFixesActive(): boolean {

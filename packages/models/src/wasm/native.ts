@@ -57,6 +57,8 @@ export interface NativeAddon {
     scale: number,
   ): void;
   sumSquares(table: Float64Array): number;
+  /** Copies a view of 4-byte elements: table = [shape..., srcStrides..., dstStrides...] (elements). */
+  copy(srcOffset: number, dstOffset: number, table: Float64Array): void;
   adamw(
     table: Float64Array,
     beta1: number,

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { processListeners, removeListenersAddedSince } from "./glue-listeners";
-import { useNativeKernels, useWasmKernelFixes, wasmKernelFixNames } from "./kernels";
+import { setUpStockKernels, useNativeKernels, useWasmKernelFixes, wasmKernelFixNames } from "./kernels";
 import { type NativeStatus, nativeStatus } from "./native";
 
 export interface WasmBackendStatus {
@@ -61,6 +61,8 @@ export async function registerWasmBackend(): Promise<WasmBackendStatus> {
     status.native = nativeStatus();
     status.kernelFixes = wasmKernelFixNames();
     status.ok = await tf.setBackend("wasm");
+    const started = tf.findBackend("wasm");
+    if (status.ok && started) setUpStockKernels(started);
     status.simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
     if (!status.ok) status.error = "tf.setBackend('wasm') returned false";
   } catch (error) {
