@@ -45,6 +45,7 @@ async function main() {
       backend: describeBackend(backend),
       native: backend.wasm?.native ?? null,
       params: harness.model.paramCount(),
+      flopsPerByte: harness.model.flopsPerByte(config.seqLen).training,
       steps: args.steps,
       stepSeconds,
       bytesPerSecond: (bytesPerStep * args.steps) / wall,

@@ -3,15 +3,20 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../src/backend";
 import {
+  applyRotary,
   causalAttention,
   causalAttentionComposite,
   fusedCausalSelfAttention,
   fusedKernelsAvailable,
   geluExact,
   layerNorm,
+  fusedSwiGLU,
   linear,
   mergeHeads,
   rmsNorm,
+  rmsNormClamped,
+  rotaryTables,
+  silu,
   splitHeads,
 } from "../src/layers";
 import { nextByteCrossEntropy } from "../src/loss";
@@ -154,6 +159,45 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
     await matchesCpu((x, w) => rmsNorm(x!, w!, 1e-6), [input([5, 17, 32], 6, 2), input([32], 7)]);
   });
 
+  it("clamped RMSNorm (MEGABYTE), including rows below the clamp", async () => {
+    const x = input([6, 20], 1, 2);
+    x.values.fill(1e-9, 40, 60); // row 2: tiny (clamped)
+    await matchesCpu((t, g) => rmsNormClamped(t!, g!), [x, input([20], 2)]);
+    // An all-zero row: the value is 0 (the composite's gradient there is NaN through sqrt'(0); ours is finite).
+    const zero = tf.tidy(() => rmsNormClamped(tf.zeros([2, 20]), tf.ones([20])).dataSync().slice());
+    expect([...zero].every((v) => v === 0)).toBe(true);
+    await matchesCpu((t, g) => rmsNormClamped(t!, g!, 1e-3), [input([3, 7, 16], 3, 2), input([16], 4)]);
+  });
+
+  it("rotary embedding, full and partial head width", async () => {
+    for (const [dh, rd] of [
+      [8, 8],
+      [32, 16],
+      [6, 2],
+    ] as const) {
+      const f = (x: tf.Tensor) =>
+        tf.tidy(() => {
+          const { cos, sin } = rotaryTables(x.shape[2]!, rd, 10000);
+          return applyRotary(x as tf.Tensor4D, cos, sin);
+        });
+      await matchesCpu(f, [input([2, 3, 37, dh], dh)], 1e-5);
+    }
+  });
+
+  it("SwiGLU on packed halves equals silu(gate) * up", async () => {
+    for (const gateFirst of [true, false]) {
+      const composite = (h: tf.Tensor) => {
+        const [a, b] = tf.split(h, 2, -1);
+        return gateFirst ? silu(a!).mul(b!) : silu(b!).mul(a!);
+      };
+      const h = input([3, 11, 2 * 24], 7, 4);
+      const got = valueAndGrads((t) => fusedSwiGLU(t!, gateFirst)!, [h]);
+      const want = await onCpu(() => valueAndGrads(composite, [h]));
+      expectClose(got.value, want.value, 1e-5, "value");
+      expectClose(got.grads[0]!, want.grads[0]!, 1e-5, "gradient");
+    }
+  });
+
   it("exact GELU", async () => {
     await matchesCpu((x) => geluExact(x!), [input([3, 50, 41], 1, 6)], 1e-5);
   });
@@ -244,6 +288,17 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
     );
     checkFiniteDifferences((x, w) => rmsNorm(x!, w!), [input([6, 16], 7, 2), input([16], 8)]);
     checkFiniteDifferences((x) => geluExact(x!), [input([64], 9, 3)]);
+    checkFiniteDifferences((x, g) => rmsNormClamped(x!, g!), [input([6, 16], 14, 2), input([16], 15)]);
+    checkFiniteDifferences((x) => fusedSwiGLU(x!, false)!, [input([5, 16], 16, 2)]);
+    checkFiniteDifferences(
+      (x) => {
+        const { cos, sin } = rotaryTables(7, 4, 10000);
+        const y = applyRotary(x as tf.Tensor4D, cos, sin);
+        tf.dispose([cos, sin]);
+        return y;
+      },
+      [input([1, 2, 7, 6], 17)],
+    );
     checkFiniteDifferences(
       (q, k, v) => causalAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, 0.5),
       [input([1, 2, 9, 4], 10), input([1, 2, 9, 4], 11), input([1, 2, 9, 4], 12)],

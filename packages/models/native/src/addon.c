@@ -227,35 +227,76 @@ static napi_value norm_forward(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &a, 10)) return NULL;
   double rows = a.v[6], cols = a.v[7];
   int kind = (int)a.v[9];
-  if (rows < 0 || cols < 1 || (kind != 0 && kind != 1)) return throw_range(env, "norm: bad sizes or kind");
+  if (rows < 0 || cols < 1 || kind < 0 || kind > 2) return throw_range(env, "norm: bad sizes or kind");
   int ok = 1;
   const float *x = at(a.v[0], rows * cols, &ok), *w = at(a.v[1], cols, &ok);
   const float *b = a.v[2] < 0 ? NULL : at(a.v[2], cols, &ok);
   float *y = at(a.v[3], rows * cols, &ok);
   float *mean = a.v[4] < 0 ? NULL : at(a.v[4], rows, &ok);
   float *rstd = at(a.v[5], rows, &ok);
-  if (kind == 0 && !mean) ok = 0;
+  if (kind != 1 && !mean) ok = 0;
   if (!ok) return throw_range(env, "norm: operand outside the heap");
   k_norm_forward(x, w, b, y, mean, rstd, (long)rows, (long)cols, (float)a.v[8], kind);
   return undefined(env);
 }
 
-/* normBackward(x, w, mean|-1, rstd, dy, dx, dw, db|-1, rows, cols, kind) */
+/* normBackward(x, w, mean|-1, rstd, dy, dx, dw, db|-1, rows, cols, kind, eps) */
 static napi_value norm_backward(napi_env env, napi_callback_info info) {
   args_t a;
-  if (!read_args(env, info, &a, 11)) return NULL;
+  if (!read_args(env, info, &a, 12)) return NULL;
   double rows = a.v[8], cols = a.v[9];
   int kind = (int)a.v[10];
-  if (rows < 0 || cols < 1 || (kind != 0 && kind != 1)) return throw_range(env, "norm: bad sizes or kind");
+  if (rows < 0 || cols < 1 || kind < 0 || kind > 2) return throw_range(env, "norm: bad sizes or kind");
   int ok = 1;
   const float *x = at(a.v[0], rows * cols, &ok), *w = at(a.v[1], cols, &ok);
   const float *mean = a.v[2] < 0 ? NULL : at(a.v[2], rows, &ok);
   const float *rstd = at(a.v[3], rows, &ok), *dy = at(a.v[4], rows * cols, &ok);
   float *dx = at(a.v[5], rows * cols, &ok), *dw = at(a.v[6], cols, &ok);
   float *db = a.v[7] < 0 ? NULL : at(a.v[7], cols, &ok);
-  if (kind == 0 && !mean) ok = 0;
+  if (kind != 1 && !mean) ok = 0;
   if (!ok) return throw_range(env, "norm: operand outside the heap");
-  k_norm_backward(x, w, mean, rstd, dy, dx, dw, db, (long)rows, (long)cols, kind);
+  k_norm_backward(x, w, mean, rstd, dy, dx, dw, db, (long)rows, (long)cols, (float)a.v[11], kind);
+  return undefined(env);
+}
+
+/* rotary(x, cos, sin, y, rows, T, Dh, half, inverse) */
+static napi_value rotary(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!read_args(env, info, &a, 9)) return NULL;
+  double rows = a.v[4], T = a.v[5], Dh = a.v[6], half = a.v[7];
+  if (rows < 0 || T < 0 || Dh < 1 || half < 0 || 2 * half > Dh) return throw_range(env, "rotary: bad sizes");
+  int ok = 1;
+  const float *x = at(a.v[0], rows * T * Dh, &ok), *c = at(a.v[1], T * half, &ok), *s = at(a.v[2], T * half, &ok);
+  float *y = at(a.v[3], rows * T * Dh, &ok);
+  if (!ok) return throw_range(env, "rotary: operand outside the heap");
+  k_rotary(x, c, s, y, (long)rows, (long)T, (long)Dh, (long)half, a.v[8] != 0);
+  return undefined(env);
+}
+
+/* swiglu(h, out, rows, H, gateFirst); swigluGrad(h, dy, dh, rows, H, gateFirst) */
+static napi_value swiglu_forward(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!read_args(env, info, &a, 5)) return NULL;
+  double rows = a.v[2], H = a.v[3];
+  if (rows < 0 || H < 0) return throw_range(env, "swiglu: bad sizes");
+  int ok = 1;
+  const float *h = at(a.v[0], rows * 2 * H, &ok);
+  float *o = at(a.v[1], rows * H, &ok);
+  if (!ok) return throw_range(env, "swiglu: operand outside the heap");
+  k_swiglu_forward(h, o, (long)rows, (long)H, a.v[4] != 0);
+  return undefined(env);
+}
+
+static napi_value swiglu_backward(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!read_args(env, info, &a, 6)) return NULL;
+  double rows = a.v[3], H = a.v[4];
+  if (rows < 0 || H < 0) return throw_range(env, "swiglu: bad sizes");
+  int ok = 1;
+  const float *h = at(a.v[0], rows * 2 * H, &ok), *dy = at(a.v[1], rows * H, &ok);
+  float *dh = at(a.v[2], rows * 2 * H, &ok);
+  if (!ok) return throw_range(env, "swiglu: operand outside the heap");
+  k_swiglu_backward(h, dy, dh, (long)rows, (long)H, a.v[5] != 0);
   return undefined(env);
 }
 
@@ -447,6 +488,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"normForward", NULL, norm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"normBackward", NULL, norm_backward, NULL, NULL, NULL, napi_default, NULL},
       {"gelu", NULL, gelu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"rotary", NULL, rotary, NULL, NULL, NULL, napi_default, NULL},
+      {"swiglu", NULL, swiglu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"swigluGrad", NULL, swiglu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"geluGrad", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"crossEntropy", NULL, cross_entropy, NULL, NULL, NULL, napi_default, NULL},
       {"crossEntropyGrad", NULL, cross_entropy_backward, NULL, NULL, NULL, napi_default, NULL},

@@ -300,7 +300,15 @@ static void norm_forward_task(void *ctx, long t) {
       float sq = 0.0f;
 #pragma omp simd reduction(+ : sq)
       for (long i = 0; i < D; i++) sq += x[i] * x[i];
-      float rs = 1.0f / sqrtf(sq / (float)D + j->eps);
+      float rs;
+      if (j->kind == 1) {
+        rs = 1.0f / sqrtf(sq / (float)D + j->eps);
+      } else {
+        /* kind 2: x / max(||x|| / sqrt(D), eps); the norm is kept (in mean) to tell clamped rows apart */
+        float norm = sqrtf(sq / (float)D);
+        j->mean[r] = norm;
+        rs = 1.0f / (norm > j->eps ? norm : j->eps);
+      }
       j->rstd[r] = rs;
       for (long i = 0; i < D; i++) y[i] = x[i] * rs * w[i];
     }
@@ -323,7 +331,7 @@ static void norm_backward_task(void *ctx, long t) {
   for (long r = t * NORM_ROWS; r < r1; r++) {
     const float *x = j->x + r * D, *dy = j->dy + r * D;
     float *dx = j->dx + r * D;
-    float mu = j->kind == 0 ? j->mean_in[r] : 0.0f;
+    float mu = j->kind == 0 ? j->mean_in[r] : 0.0f; /* kind 2 keeps the norm there, not a mean */
     float rs = j->rstd_in[r];
     float sg = 0.0f, sgx = 0.0f;
 #pragma omp simd reduction(+ : sg, sgx)
@@ -339,7 +347,8 @@ static void norm_backward_task(void *ctx, long t) {
       pb[i] += dy[i];
     }
     float mg = j->kind == 0 ? sg / (float)D : 0.0f;
-    float mgx = sgx / (float)D;
+    /* A clamped row (kind 2, norm <= eps) is x * (1/eps) * w: no term through the norm. */
+    float mgx = j->kind == 2 && j->mean_in[r] <= j->eps ? 0.0f : sgx / (float)D;
     for (long i = 0; i < D; i++) {
       float xh = (x[i] - mu) * rs;
       dx[i] = rs * (dy[i] * w[i] - mg - xh * mgx);
@@ -348,10 +357,10 @@ static void norm_backward_task(void *ctx, long t) {
 }
 
 void k_norm_backward(const float *x, const float *w, const float *mean, const float *rstd, const float *dy,
-                     float *dx, float *dw, float *db, long rows, long cols, int kind) {
+                     float *dx, float *dw, float *db, long rows, long cols, float eps, int kind) {
   long chunks = (rows + NORM_ROWS - 1) / NORM_ROWS;
   float *part = (float *)malloc((size_t)chunks * 2 * cols * sizeof(float));
-  norm_job j = {x, w, NULL, mean, rstd, dy, NULL, NULL, NULL, dx, part, rows, cols, 0.0f, kind};
+  norm_job j = {x, w, NULL, mean, rstd, dy, NULL, NULL, NULL, dx, part, rows, cols, eps, kind};
   parallel_for(chunks, norm_backward_task, &j);
   /* Chunk partials summed in chunk order (deterministic). */
   for (long i = 0; i < cols; i++) {
@@ -559,4 +568,95 @@ void k_copy(const void *src, void *dst, int rank, const long *shape, const long 
   } else {
     parallel_for(tasks, copy_task, &j);
   }
+}
+
+/* ------------------------------------------------------------------------------------------- rotary */
+
+typedef struct {
+  const float *x, *cos, *sin;
+  float *y;
+  long rows, T, Dh, half;
+  float sign; /* +1 forward, -1 gradient (rotation by -angle) */
+} rotary_job;
+
+#define ROTARY_ROWS 8
+
+static void rotary_task(void *ctx, long t) {
+  const rotary_job *j = (const rotary_job *)ctx;
+  long T = j->T, Dh = j->Dh, h = j->half;
+  long r1 = MIN(j->rows, (t + 1) * ROTARY_ROWS);
+  const float sg = j->sign;
+  for (long r = t * ROTARY_ROWS; r < r1; r++) {
+    for (long p = 0; p < T; p++) {
+      const float *x = j->x + (r * T + p) * Dh;
+      float *y = j->y + (r * T + p) * Dh;
+      const float *c = j->cos + p * h, *s = j->sin + p * h;
+      for (long i = 0; i < h; i++) {
+        float x1 = x[i], x2 = x[i + h], si = sg * s[i];
+        y[i] = x1 * c[i] - x2 * si;
+        y[i + h] = x1 * si + x2 * c[i];
+      }
+      for (long i = 2 * h; i < Dh; i++) y[i] = x[i];
+    }
+  }
+}
+
+void k_rotary(const float *x, const float *cos_t, const float *sin_t, float *y, long rows, long T, long Dh,
+              long half, int inverse) {
+  rotary_job j = {x, cos_t, sin_t, y, rows, T, Dh, half, inverse ? -1.0f : 1.0f};
+  parallel_for((rows + ROTARY_ROWS - 1) / ROTARY_ROWS, rotary_task, &j);
+}
+
+/* ------------------------------------------------------------------------------------------- SwiGLU */
+
+typedef struct {
+  const float *h, *dy;
+  float *out;
+  long rows, H;
+  int gate_first;
+} swiglu_job;
+
+#define SWIGLU_ROWS 16
+
+static void swiglu_forward_task(void *ctx, long t) {
+  const swiglu_job *j = (const swiglu_job *)ctx;
+  long H = j->H, r1 = MIN(j->rows, (t + 1) * SWIGLU_ROWS);
+  for (long r = t * SWIGLU_ROWS; r < r1; r++) {
+    const float *g = j->h + r * 2 * H + (j->gate_first ? 0 : H);
+    const float *u = j->h + r * 2 * H + (j->gate_first ? H : 0);
+    float *o = j->out + r * H;
+    for (long i = 0; i < H; i++) {
+      float sig = 1.0f / (1.0f + vexp(-g[i]));
+      o[i] = g[i] * sig * u[i];
+    }
+  }
+}
+
+static void swiglu_backward_task(void *ctx, long t) {
+  const swiglu_job *j = (const swiglu_job *)ctx;
+  long H = j->H, r1 = MIN(j->rows, (t + 1) * SWIGLU_ROWS);
+  for (long r = t * SWIGLU_ROWS; r < r1; r++) {
+    const float *g = j->h + r * 2 * H + (j->gate_first ? 0 : H);
+    const float *u = j->h + r * 2 * H + (j->gate_first ? H : 0);
+    float *dg = j->out + r * 2 * H + (j->gate_first ? 0 : H);
+    float *du = j->out + r * 2 * H + (j->gate_first ? H : 0);
+    const float *dy = j->dy + r * H;
+    for (long i = 0; i < H; i++) {
+      float sig = 1.0f / (1.0f + vexp(-g[i]));
+      float silu = g[i] * sig;
+      du[i] = dy[i] * silu;
+      /* d silu / dg = sig (1 + g (1 - sig)) */
+      dg[i] = dy[i] * u[i] * sig * (1.0f + g[i] * (1.0f - sig));
+    }
+  }
+}
+
+void k_swiglu_forward(const float *h, float *out, long rows, long H, int gate_first) {
+  swiglu_job j = {h, NULL, out, rows, H, gate_first};
+  parallel_for((rows + SWIGLU_ROWS - 1) / SWIGLU_ROWS, swiglu_forward_task, &j);
+}
+
+void k_swiglu_backward(const float *h, const float *dy, float *dh, long rows, long H, int gate_first) {
+  swiglu_job j = {h, dy, dh, rows, H, gate_first};
+  parallel_for((rows + SWIGLU_ROWS - 1) / SWIGLU_ROWS, swiglu_backward_task, &j);
 }

@@ -37,14 +37,27 @@ void k_attention_backward(const float *q, const float *k, const float *v, const 
 
 /*
  * Norms over the last axis of x [rows, cols]. kind 0: LayerNorm y = (x - mean) rstd w + b (biased variance);
- * kind 1: RMSNorm y = x rstd w with rstd = 1 / sqrt(mean(x^2) + eps). b may be NULL. mean is written for
- * LayerNorm only (may be NULL for RMSNorm); rstd always.
+ * kind 1: RMSNorm y = x rstd w with rstd = 1 / sqrt(mean(x^2) + eps); kind 2: clamped RMSNorm (MEGABYTE)
+ * y = x w / max(||x|| / sqrt(cols), eps). b may be NULL. `mean` receives the mean (kind 0) or the norm
+ * (kind 2; NULL allowed for kind 1); rstd always.
  */
 void k_norm_forward(const float *x, const float *w, const float *b, float *y, float *mean, float *rstd,
                     long rows, long cols, float eps, int kind);
 /* dx (written), dw and db (written; db may be NULL) from dy and the forward's saved mean / rstd. */
 void k_norm_backward(const float *x, const float *w, const float *mean, const float *rstd, const float *dy,
-                     float *dx, float *dw, float *db, long rows, long cols, int kind);
+                     float *dx, float *dw, float *db, long rows, long cols, float eps, int kind);
+
+/*
+ * Rotary embedding on x [rows, T, Dh] (non-interleaved halves on the first 2 * half channels, the rest
+ * passes): y1 = x1 cos - x2 sin, y2 = x1 sin + x2 cos with cos / sin [T, half]; inverse rotates by -angle
+ * (the gradient).
+ */
+void k_rotary(const float *x, const float *cos_t, const float *sin_t, float *y, long rows, long T, long Dh,
+              long half, int inverse);
+
+/* SwiGLU on packed halves h [rows, 2H] (gate first, or second): out = silu(gate) * up; and its gradient. */
+void k_swiglu_forward(const float *h, float *out, long rows, long H, int gate_first);
+void k_swiglu_backward(const float *h, const float *dy, float *dh, long rows, long H, int gate_first);
 
 /* Exact GELU 0.5 x (1 + erf(x / sqrt 2)) and its gradient dx = dy (Phi(x) + x phi(x)). */
 void k_gelu_forward(const float *x, float *y, long n);

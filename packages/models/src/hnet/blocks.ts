@@ -3,6 +3,7 @@ import {
   applyRotary,
   attentionBias,
   causalAttention,
+  fusedSwiGLU,
   linear,
   mergeHeads,
   rmsNorm,
@@ -141,6 +142,9 @@ export class IsotropicStack {
   /** SwiGLU (hnet/modules/mlp.py): fc1 -> [y | gate] -> silu(gate) * y -> fc2. [B, T, D] -> [B, T, D]. */
   private swiglu(x: tf.Tensor, p: string): tf.Tensor {
     const h = linear(x, this.params.get(`${p}.mlp.fc1.weight`)); // [B, T, 2H]
+    // One kernel each way with bytelab's native kernels (the gate is the second half).
+    const fused = fusedSwiGLU(h, false); // [B, T, H]
+    if (fused) return linear(fused, this.params.get(`${p}.mlp.fc2.weight`)); // [B, T, D]
     const [y, gate] = tf.split(h, 2, -1);
     return linear(silu(gate!).mul(y!), this.params.get(`${p}.mlp.fc2.weight`)); // [B, T, D]
   }

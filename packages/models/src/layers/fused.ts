@@ -18,6 +18,10 @@ const LINEAR = "BytelabLinear";
 const LINEAR_GRAD = "BytelabLinearGrad";
 const ATTENTION_PACKED = "BytelabCausalAttentionPacked";
 const ATTENTION_PACKED_GRAD = "BytelabCausalAttentionPackedGrad";
+const ROTARY = "BytelabRotary";
+const ROTARY_GRAD = "BytelabRotaryGrad";
+const SWIGLU = "BytelabSwiGLU";
+const SWIGLU_GRAD = "BytelabSwiGLUGrad";
 
 function registered(forward: string, backward: string): boolean {
   const backend = tf.getBackend();
@@ -34,15 +38,16 @@ export function fusedKernelsAvailable(): boolean {
 }
 
 /**
- * LayerNorm (kind 0: (x - mean) rstd w + b) or RMSNorm (kind 1: x rstd w) over the last axis as one kernel,
- * or null when not available for these inputs. weight (and bias): D values.
+ * LayerNorm (kind 0: (x - mean) rstd w + b), RMSNorm (kind 1: x rstd w, rstd = 1 / sqrt(mean(x^2) + eps))
+ * or MEGABYTE's clamped RMSNorm (kind 2: x w / max(||x|| / sqrt(D), eps)) over the last axis as one
+ * kernel, or null when not available for these inputs. weight (and bias): D values.
  */
 export function fusedNorm(
   x: tf.Tensor,
   weight: tf.Tensor,
   bias: tf.Tensor | undefined,
   eps: number,
-  kind: 0 | 1,
+  kind: 0 | 1 | 2,
 ): tf.Tensor | null {
   const d = x.shape[x.rank - 1];
   if (
@@ -188,4 +193,49 @@ export function fusedCausalSelfAttention(qkv: tf.Tensor3D, heads: number, scale:
     };
   });
   return f(qkv) as tf.Tensor3D;
+}
+
+/**
+ * Rotary embedding (src/layers/rotary.ts's convention) as one kernel each way: x [..., T, Dh], cos / sin
+ * [T, rd/2] (constants: no gradient flows to them). Null when not available.
+ */
+export function fusedRotary(x: tf.Tensor, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor | null {
+  if (x.dtype !== "float32" || cos.dtype !== "float32" || x.rank < 2 || !registered(ROTARY, ROTARY_GRAD))
+    return null;
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const xi = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    save([cos, sin]); // the tables may be disposed before the backward pass runs
+    return {
+      value: tf.engine().runKernel(ROTARY, { x: xi, cos, sin }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(ROTARY_GRAD, { x: dy, cos: saved[0]!, sin: saved[1]! }) as tf.Tensor,
+    };
+  });
+  return f(x);
+}
+
+/**
+ * SwiGLU on packed halves as one kernel each way: h [..., 2H] -> silu(gate) * up [..., H], where the gate
+ * is the first half (gateFirst) or the second. Null when not available.
+ */
+export function fusedSwiGLU(h: tf.Tensor, gateFirst: boolean): tf.Tensor | null {
+  if (
+    h.dtype !== "float32" ||
+    h.rank < 1 ||
+    h.shape[h.rank - 1]! % 2 !== 0 ||
+    !registered(SWIGLU, SWIGLU_GRAD)
+  )
+    return null;
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const hi = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    save([hi]);
+    return {
+      value: tf.engine().runKernel(SWIGLU, { h: hi }, { gateFirst }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(SWIGLU_GRAD, { h: saved[0]!, dy }, { gateFirst }) as tf.Tensor,
+    };
+  });
+  return f(h);
 }

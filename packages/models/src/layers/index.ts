@@ -9,6 +9,8 @@ export {
   fusedKernelsAvailable,
   fusedLinear,
   fusedNorm,
+  fusedRotary,
+  fusedSwiGLU,
 } from "./fused";
 export { gatherRows } from "./gather";
 export { linear } from "./linear";

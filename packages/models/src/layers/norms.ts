@@ -29,6 +29,8 @@ export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps = 1e-5): tf.Tensor 
  * Differs from `rmsNorm` by clamping the norm instead of adding eps inside the root.
  */
 export function rmsNormClamped(x: tf.Tensor, gain: tf.Tensor, eps = 1e-8): tf.Tensor {
+  const fused = fusedNorm(x, gain, undefined, eps, 2); // one kernel with bytelab's native kernels
+  if (fused) return fused;
   const d = x.shape[x.shape.length - 1]!;
   const norm = x
     .square()

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { fusedRotary } from "./fused";
 
 const f32 = Math.fround;
 
@@ -35,6 +36,8 @@ export function rotaryTables(
  * x: [B, H, T, Dh], cos/sin: [T, rd/2] (rotaryTables) -> [B, H, T, Dh]; channels rd..Dh pass through.
  */
 export function applyRotary(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
+  const fused = fusedRotary(x, cos, sin); // one kernel with bytelab's native kernels
+  if (fused) return fused as tf.Tensor4D;
   const [b, h, t, dh] = x.shape;
   const half = cos.shape[1];
   const x1 = x.slice([0, 0, 0, 0], [b, h, t, half]); // [B, H, T, rd/2]

@@ -342,7 +342,7 @@ function linearBackward(args: {
 
 // ----------------------------------------------------------------------------------------------- norms
 
-/** kind 0: LayerNorm, 1: RMSNorm (see native/src/kernels.h). */
+/** kind 0: LayerNorm, 1: RMSNorm, 2: clamped RMSNorm (MEGABYTE) (see native/src/kernels.h). */
 type NormAttrs = { eps: number; kind: number };
 
 function normRows(x: TensorInfo, w: TensorInfo): [number, number] {
@@ -408,9 +408,85 @@ function normBackward(args: {
       rows,
       cols,
       args.attrs.kind,
+      args.attrs.eps,
     );
   }
   return db ? [dx, dw, db] : [dx, dw];
+}
+
+// ---------------------------------------------------------------------------------------------- rotary
+
+export const FUSED_ROTARY = "BytelabRotary";
+export const FUSED_ROTARY_GRAD = "BytelabRotaryGrad";
+
+/** Rotary on x [..., T, Dh] with cos / sin [T, half] (src/layers/rotary.ts's convention); the gradient rotates back. */
+function rotaryKernel(inverse: boolean) {
+  return (args: { inputs: { x: TensorInfo; cos: TensorInfo; sin: TensorInfo }; backend: unknown }) => {
+    const { x, cos, sin } = args.inputs;
+    const backend = asWasmBackend(args.backend);
+    requireFloat32("fused rotary", x, cos, sin);
+    const [t, dh] = x.shape.slice(-2) as [number, number];
+    const [tc, half] = cos.shape as [number, number];
+    if (x.shape.length < 2 || tc !== t || sin.shape.join() !== cos.shape.join() || 2 * half > dh)
+      throw new Error(`fused rotary: x [${x.shape}] does not fit tables [${cos.shape}] / [${sin.shape}]`);
+    const y = backend.makeOutput(x.shape, "float32");
+    const rows = sizeOf(x.shape) / Math.max(1, t * dh);
+    if (rows * t * dh === 0) return y;
+    nativeOn(backend).rotary(
+      off(backend, x),
+      off(backend, cos),
+      off(backend, sin),
+      off(backend, y),
+      rows,
+      t,
+      dh,
+      half,
+      inverse ? 1 : 0,
+    );
+    return y;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- SwiGLU
+
+export const FUSED_SWIGLU = "BytelabSwiGLU";
+export const FUSED_SWIGLU_GRAD = "BytelabSwiGLUGrad";
+
+/** h [..., 2H] -> silu(gate) * up [..., H], gate the first half (gateFirst) or the second. */
+function swigluForward(args: { inputs: { h: TensorInfo }; backend: unknown; attrs: { gateFirst: boolean } }) {
+  const { h } = args.inputs;
+  const backend = asWasmBackend(args.backend);
+  requireFloat32("fused SwiGLU", h);
+  const two = h.shape[h.shape.length - 1]!;
+  if (two % 2) throw new Error(`fused SwiGLU: last axis ${two} of [${h.shape}] is not even`);
+  const out = backend.makeOutput([...h.shape.slice(0, -1), two / 2], "float32");
+  const rows = sizeOf(h.shape) / Math.max(1, two);
+  if (rows * two)
+    nativeOn(backend).swiglu(off(backend, h), off(backend, out), rows, two / 2, args.attrs.gateFirst ? 1 : 0);
+  return out;
+}
+
+function swigluBackward(args: {
+  inputs: { h: TensorInfo; dy: TensorInfo };
+  backend: unknown;
+  attrs: { gateFirst: boolean };
+}) {
+  const { h, dy } = args.inputs;
+  const backend = asWasmBackend(args.backend);
+  requireFloat32("fused SwiGLU gradient", h, dy);
+  const two = h.shape[h.shape.length - 1]!;
+  const dh = backend.makeOutput(h.shape, "float32");
+  const rows = sizeOf(h.shape) / Math.max(1, two);
+  if (rows * two)
+    nativeOn(backend).swigluGrad(
+      off(backend, h),
+      off(backend, dy),
+      off(backend, dh),
+      rows,
+      two / 2,
+      args.attrs.gateFirst ? 1 : 0,
+    );
+  return dh;
 }
 
 // ------------------------------------------------------------------------------------------------ GELU
@@ -504,4 +580,8 @@ export const NATIVE_FUSED_KERNELS: readonly KernelConfig[] = [
   config(FUSED_LINEAR_GRAD, linearBackward),
   config(FUSED_ATTENTION_PACKED, packedForward),
   config(FUSED_ATTENTION_PACKED_GRAD, packedBackward),
+  config(FUSED_ROTARY, rotaryKernel(false)),
+  config(FUSED_ROTARY_GRAD, rotaryKernel(true)),
+  config(FUSED_SWIGLU, swigluForward),
+  config(FUSED_SWIGLU_GRAD, swigluBackward),
 ];

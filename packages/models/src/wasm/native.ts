@@ -46,6 +46,9 @@ export interface NativeAddon {
   normForward(...args: number[]): void;
   normBackward(...args: number[]): void;
   gelu(x: number, y: number, n: number): void;
+  rotary(...args: number[]): void;
+  swiglu(h: number, out: number, rows: number, H: number, gateFirst: number): void;
+  swigluGrad(h: number, dy: number, dh: number, rows: number, H: number, gateFirst: number): void;
   geluGrad(x: number, dy: number, dx: number, n: number): void;
   crossEntropy(logits: number, targets: number, rows: number, vocab: number): number;
   crossEntropyGrad(
