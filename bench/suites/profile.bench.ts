@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { ARCHITECTURES, type Architecture, describeBackend, initBackend } from "../../packages/models/src";
+import { useNativeKernels } from "../../packages/models/src/wasm/kernels";
 import { nativeStatus, setNativeThreads } from "../../packages/models/src/wasm/native";
 import { CATEGORIES, type Category, categoryOf, KernelProfiler } from "../kernel-profile";
 import type { BenchReport, BenchSuite } from "../lib";
@@ -14,7 +15,9 @@ import { benchConfig, loadNow, type TrainingHarness, trainingHarness } from "../
 // accounts for (TF.js engine bookkeeping, tape, tidy, the model's JS). Shares of the median step.
 // Measured in this process's CPU time with the native kernels on ONE thread, so the shares are the work a
 // step does, not how a loaded host happened to schedule it (the vs-torch suite measures threads and wall
-// time). BYTELAB_PROFILE_CASES=transformer,hnet T512 limits the cases (prefixes of their labels).
+// time). Each case runs on the wasm kernels alone ("wasm", before) and, when the addon is built, on the
+// native kernels ("native", after). BYTELAB_PROFILE_CASES=transformer,hnet T512 limits the cases (prefixes
+// of their labels); BYTELAB_PROFILE_PATHS=native (or wasm) one path.
 
 const WARMUP = 2;
 
@@ -92,52 +95,64 @@ const suite: BenchSuite = {
       loadAverage: load,
     };
     const wanted = process.env.BYTELAB_PROFILE_CASES?.split(",").map((s) => s.trim());
+    const paths = (process.env.BYTELAB_PROFILE_PATHS ?? "wasm,native")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((p) => p === "wasm" || (p === "native" && threadsBefore !== undefined));
     try {
       for (const c of CASES) {
         if (wanted && !wanted.some((w) => c.label.startsWith(w))) continue;
-        const config = benchConfig(c.arch, c.seqLen, c.model);
-        const harness = trainingHarness(config);
-        const profiler = new KernelProfiler(backend.tfBackend);
-        const samples: Sample[] = [];
-        try {
-          for (let i = 0; i < WARMUP; i++) harness.step();
-          profiler.start();
-          for (let i = 0; i < c.steps; i++) samples.push(sampleStep(harness, profiler));
-        } finally {
-          profiler.stop();
+        for (const path of paths) {
+          useNativeKernels(path === "native");
+          const config = benchConfig(c.arch, c.seqLen, c.model);
+          const harness = trainingHarness(config);
+          const profiler = new KernelProfiler(backend.tfBackend);
+          const samples: Sample[] = [];
+          // The wasm kernels are several times slower: fewer steps.
+          const steps = path === "wasm" ? Math.max(1, Math.ceil(c.steps / 2)) : c.steps;
+          try {
+            for (let i = 0; i < (path === "wasm" ? 1 : WARMUP); i++) harness.step();
+            profiler.start();
+            for (let i = 0; i < steps; i++) samples.push(sampleStep(harness, profiler));
+          } finally {
+            profiler.stop();
+          }
+          const params = harness.model.paramCount();
+          harness.dispose();
+          const mid = [...samples].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(samples.length / 2)]!;
+          const bytes = config.batchSize * config.seqLen;
+          data[`${c.label} ${path}`] = {
+            params,
+            batch: config.batchSize,
+            seqLen: config.seqLen,
+            path,
+            cpuMs: mid.cpuMs,
+            wallMs: mid.wallMs,
+            bytesPerCpuSecond: (1000 * bytes) / mid.cpuMs,
+            cpuMsSamples: samples.map((s) => s.cpuMs),
+            shares: mid.shares,
+            topKernels: mid.top,
+          };
+          rows.push([
+            c.label,
+            path,
+            `${(params / 1e6).toFixed(2)}M`,
+            mid.cpuMs,
+            Math.round((1000 * bytes) / mid.cpuMs),
+            ...COLUMNS.map((k) => `${(100 * mid.shares[k]).toFixed(1)}%`),
+          ]);
+          console.log(
+            `  ${c.label} ${path}: ${mid.cpuMs.toFixed(0)} CPU ms/step; top kernels ${JSON.stringify(mid.top.slice(0, 6))}`,
+          );
         }
-        const params = harness.model.paramCount();
-        harness.dispose();
-        const mid = [...samples].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(samples.length / 2)]!;
-        const bytes = config.batchSize * config.seqLen;
-        data[c.label] = {
-          params,
-          batch: config.batchSize,
-          seqLen: config.seqLen,
-          cpuMs: mid.cpuMs,
-          wallMs: mid.wallMs,
-          bytesPerCpuSecond: (1000 * bytes) / mid.cpuMs,
-          cpuMsSamples: samples.map((s) => s.cpuMs),
-          shares: mid.shares,
-          topKernels: mid.top,
-        };
-        rows.push([
-          c.label,
-          `${(params / 1e6).toFixed(2)}M`,
-          mid.cpuMs,
-          Math.round((1000 * bytes) / mid.cpuMs),
-          ...COLUMNS.map((k) => `${(100 * mid.shares[k]).toFixed(1)}%`),
-        ]);
-        console.log(
-          `  ${c.label}: ${mid.cpuMs.toFixed(0)} CPU ms/step; top kernels ${JSON.stringify(mid.top.slice(0, 6))}`,
-        );
       }
     } finally {
+      useNativeKernels(true);
       if (threadsBefore !== undefined) setNativeThreads(threadsBefore);
     }
     return {
-      title: `training step profile (forward + backward + clip + AdamW, batch 8), CPU time on one thread, backend ${describeBackend(backend)}`,
-      columns: ["case", "params", "CPU ms/step", "bytes/CPU-s", ...COLUMNS],
+      title: `training step profile (forward + backward + clip + AdamW, batch 8), CPU time, native kernels on one thread; ${describeBackend(backend)}`,
+      columns: ["case", "kernels", "params", "CPU ms/step", "bytes/CPU-s", ...COLUMNS],
       rows,
       summary: [
         `1/5/15-min load average at start: ${load} (${cpus().length} cores); CPU time of this process, native kernels on 1 thread`,

@@ -164,7 +164,11 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
     x.values.fill(1e-9, 40, 60); // row 2: tiny (clamped)
     await matchesCpu((t, g) => rmsNormClamped(t!, g!), [x, input([20], 2)]);
     // An all-zero row: the value is 0 (the composite's gradient there is NaN through sqrt'(0); ours is finite).
-    const zero = tf.tidy(() => rmsNormClamped(tf.zeros([2, 20]), tf.ones([20])).dataSync().slice());
+    const zero = tf.tidy(() =>
+      rmsNormClamped(tf.zeros([2, 20]), tf.ones([20]))
+        .dataSync()
+        .slice(),
+    );
     expect([...zero].every((v) => v === 0)).toBe(true);
     await matchesCpu((t, g) => rmsNormClamped(t!, g!, 1e-3), [input([3, 7, 16], 3, 2), input([16], 4)]);
   });
@@ -353,6 +357,20 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
     expect(() => addon.gemm(native, 0, 0, 1, 8, 8, 8, 0, 0, 0, 0, 0, 1, 0)).toThrow(/outside the heap/);
     expect(() => addon.gelu(0, native - 8, 4)).toThrow(/outside the heap/);
     expect(() => addon.gelu(2, 0, 4)).toThrow(/outside the heap/); // unaligned
+  });
+
+  it("has one owner per process: a second JS thread gets a reason instead of a shared heap", async () => {
+    const { Worker } = await import("node:worker_threads");
+    const worker = new Worker(
+      `const a = require(${JSON.stringify(status.path)}); require("node:worker_threads").parentPort.postMessage(a.unavailable ?? null);`,
+      { eval: true },
+    );
+    const message = await new Promise((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    expect(message).toMatch(/another JS thread/);
   });
 
   it("AdamW and the gradient norm: one native pass, bit-identical to the TF.js ops", () => {

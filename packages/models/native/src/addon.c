@@ -9,6 +9,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,13 @@
 
 static uint8_t *heap = NULL;
 static size_t heap_len = 0;
+
+/*
+ * The heap pointer and the thread pool are per process, so one JS thread owns the kernels at a time: a
+ * second environment (a worker_thread loading the addon while another one holds it) gets an object whose
+ * `unavailable` says so, and bytelab falls back to the wasm kernels there.
+ */
+static atomic_int owned = 0;
 
 #define MAX_ARGS 24
 
@@ -468,9 +476,20 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
 static void cleanup(void *arg) {
   (void)arg;
   pool_shutdown();
+  heap = NULL;
+  heap_len = 0;
+  atomic_store(&owned, 0);
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  int expected = 0;
+  if (!atomic_compare_exchange_strong(&owned, &expected, 1)) {
+    napi_value why;
+    napi_create_string_utf8(env, "in use by another JS thread of this process (one owner per process)",
+                            NAPI_AUTO_LENGTH, &why);
+    napi_set_named_property(env, exports, "unavailable", why);
+    return exports;
+  }
 #ifdef BYTELAB_OPENBLAS
   /* bytelab's pool splits the work; each BLAS call runs on the thread that makes it. */
   openblas_set_num_threads(1);

@@ -142,7 +142,11 @@ export function loadNative(): NativeAddon | null {
     return null;
   }
   try {
-    const loaded = createRequire(import.meta.url)(path) as NativeAddon;
+    const loaded = createRequire(import.meta.url)(path) as NativeAddon & { unavailable?: string };
+    if (loaded.unavailable) {
+      status = { loaded: false, path, reason: loaded.unavailable };
+      return null;
+    }
     const plan = nativeThreadPlan();
     const threads = loaded.setThreads(plan.threads);
     const info = loaded.info();
