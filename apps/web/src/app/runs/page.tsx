@@ -1,4 +1,4 @@
-import { listRuns, listSweeps, ServiceError } from "@bytelab/service";
+import { listRuns, ServiceError } from "@bytelab/service";
 import type { RunList } from "@bytelab/service/schemas";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -20,22 +20,16 @@ export default async function RunsPage(props: {
   const { view, problems } = parseRunsView(await props.searchParams);
   await requireViewer(runsHref(view));
   const ctx = serviceContext();
-  let list: RunList | null = null;
   let error: string | null = null;
-  const [listed, sweeps] = await Promise.all([
-    listRuns(ctx.pool, toRunListQuery(view)).catch((e: unknown) => {
-      if (e instanceof ServiceError) {
-        error = [
-          e.message,
-          ...e.details.map((d) => `${d.path}: ${d.issue}${d.fix ? ` (${d.fix})` : ""}`),
-        ].join("; ");
-        return null;
-      }
-      throw e;
-    }),
-    listSweeps(ctx.prisma, { limit: 100 }).catch(() => null),
-  ]);
-  list = listed;
+  const list: RunList | null = await listRuns(ctx.pool, toRunListQuery(view)).catch((e: unknown) => {
+    if (e instanceof ServiceError) {
+      error = [e.message, ...e.details.map((d) => `${d.path}: ${d.issue}${d.fix ? ` (${d.fix})` : ""}`)].join(
+        "; ",
+      );
+      return null;
+    }
+    throw e;
+  });
   const rows = list?.runs ?? [];
   const configKeys = allKeys(rows.map(runKeys));
   const first = (view.page - 1) * view.limit + 1;
@@ -52,12 +46,7 @@ export default async function RunsPage(props: {
           Ignored in the link: {problems.join("; ")}.
         </p>
       ) : null}
-      <RunsFilters
-        key={runsHref(withView(view, { group: null }))}
-        view={view}
-        sweeps={(sweeps?.sweeps ?? []).map((s) => ({ id: s.id, name: s.name }))}
-        configKeys={configKeys}
-      />
+      <RunsFilters key={runsHref(withView(view, { group: null }))} view={view} configKeys={configKeys} />
       {error ? (
         <p className="notice bad" role="alert">
           Could not list runs: {error}. <Link href="/runs">Start again</Link>

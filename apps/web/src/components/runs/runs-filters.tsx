@@ -1,9 +1,10 @@
 "use client";
 
-import { RUN_STATUSES, type RunStatusName } from "@bytelab/service/schemas";
+import { RUN_STATUSES, type RunStatusName, sweepListSchema } from "@bytelab/service/schemas";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useRef } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { fetchJson } from "../../lib/client/fetch-json";
 import { ARCHITECTURES, PAGE_SIZES, type RunsView, runsHref, withView } from "./view-state";
 
 /**
@@ -11,12 +12,17 @@ import { ARCHITECTURES, PAGE_SIZES, type RunsView, runsHref, withView } from "./
  * (the API's `config`; all must hold), page size. A GET form: without JavaScript it still works; with it,
  * the view goes into the URL and the table updates without a full reload.
  */
-export function RunsFilters(props: {
-  view: RunsView;
-  sweeps: { id: string; name: string }[];
-  configKeys: string[];
-}) {
+export function RunsFilters(props: { view: RunsView; configKeys: string[] }) {
   const router = useRouter();
+  // Sweep suggestions are read when the field is first focused: the table does not wait for them.
+  const [sweeps, setSweeps] = useState<{ id: string; name: string }[] | null>(null);
+  const loadSweeps = () => {
+    if (sweeps !== null) return;
+    setSweeps([]);
+    fetchJson("/api/v1/sweeps?limit=100", sweepListSchema)
+      .then((list) => setSweeps(list.sweeps.map((s) => ({ id: s.id, name: s.name }))))
+      .catch(() => setSweeps([]));
+  };
   const form = useRef<HTMLFormElement>(null);
   const ids = useId();
   const { view } = props;
@@ -87,9 +93,10 @@ export function RunsFilters(props: {
             defaultValue={view.sweep ?? ""}
             placeholder="id or name"
             size={16}
+            onFocus={loadSweeps}
           />
           <datalist id={`${ids}-sweeps`}>
-            {props.sweeps.map((s) => (
+            {(sweeps ?? []).map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
