@@ -148,6 +148,8 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
       [input([1030, 128], 6), input([520, 128], 7), input([520], 8)],
       5e-5,
     );
+    // A small weight over many rows: its gradient's GEMM splits the inner dimension (partials summed in order).
+    await matchesCpu((x, w) => linear(x!, w!), [input([2100, 64], 9), input([100, 64], 10)], 5e-5);
   });
 
   it("layer norm (with and without bias) and RMSNorm", async () => {
@@ -316,13 +318,20 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
   it("gives bit-identical results with 1 and 2 threads", () => {
     const run = () =>
       valueAndGrads(
-        (x, w, b, qkv) =>
+        (x, w, b, qkv, w2) =>
           tf.tidy(() => {
             const y = geluExact(layerNorm(linear(x!, w!, b), tf.onesLike(b!), undefined));
             const a = fusedCausalSelfAttention(qkv as tf.Tensor3D, 4, 0.25)!;
-            return tf.concat([y.reshape([-1]), a.reshape([-1])]);
+            const z = linear(x!, w2!); // its weight gradient splits the inner dimension
+            return tf.concat([y.reshape([-1]), a.reshape([-1]), z.reshape([-1])]);
           }),
-        [input([1030, 96], 1), input([520, 96], 2), input([520], 3), input([4, 200, 96], 4)],
+        [
+          input([2100, 96], 1),
+          input([520, 96], 2),
+          input([520], 3),
+          input([4, 200, 96], 4),
+          input([100, 96], 5),
+        ],
       );
     setNativeThreads(1);
     const one = run();

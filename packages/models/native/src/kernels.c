@@ -72,6 +72,23 @@ static void gemm_task(void *ctx, long t) {
   sgemm(j->ta, j->tb, m, n, j->k, j->alpha, a, lda, b, ldb, beta, c, j->n);
 }
 
+typedef struct {
+  const gemm_job *g;
+  float *part;
+  long kc, pieces;
+} ksplit_job;
+
+/* Piece p of a K-split product: part[p] = alpha op(A)[:, k0:k1] op(B)[k0:k1, :]. */
+static void gemm_ksplit_task(void *ctx, long p) {
+  const ksplit_job *s = (const ksplit_job *)ctx;
+  const gemm_job *j = s->g;
+  long k0 = p * s->kc, k1 = MIN(j->k, k0 + s->kc);
+  long lda = j->ta ? j->m : j->k, ldb = j->tb ? j->k : j->n;
+  const float *a = j->a + (j->ta ? k0 * lda : k0); /* op(A) columns k0.. : rows of A when transposed */
+  const float *b = j->b + (j->tb ? k0 : k0 * ldb);
+  sgemm(j->ta, j->tb, j->m, j->n, k1 - k0, j->alpha, a, lda, b, ldb, 0.0f, s->part + p * j->m * j->n, j->n);
+}
+
 static void gemm_run(const float *a, const float *b, float *c, long batch, long m, long n, long k, int trans_a,
                      int trans_b, long stride_a, long stride_b, long stride_c, float alpha, float beta,
                      const float *bias) {
@@ -89,6 +106,27 @@ static void gemm_run(const float *a, const float *b, float *c, long batch, long 
       j.split_m = m >= n;
       j.chunk = chunk;
       j.chunks = (big + chunk - 1) / chunk;
+    }
+  }
+  /*
+   * A small output with a long inner dimension (a weight gradient dW = dy^T x: out x in over every row):
+   * split K instead, into fixed pieces of >= 512 whose partial products are summed in order afterwards.
+   */
+  if (j.chunks == 1 && batch == 1 && beta == 0.0f && !bias && k >= 1024 && flops >= 8e6) {
+    long pieces = MIN(8, k / 512);
+    long kc = ((k + pieces - 1) / pieces + 15) / 16 * 16;
+    pieces = (k + kc - 1) / kc;
+    float *part = (float *)malloc((size_t)pieces * m * n * sizeof(float));
+    if (part) {
+      ksplit_job ks = {&j, part, kc, pieces};
+      parallel_for(pieces, gemm_ksplit_task, &ks);
+      for (long i = 0; i < m * n; i++) {
+        float acc = part[i];
+        for (long p = 1; p < pieces; p++) acc += part[p * m * n + i];
+        c[i] = acc;
+      }
+      free(part);
+      return;
     }
   }
   long tasks = batch * j.chunks;
