@@ -15,7 +15,8 @@ import { fastWorkerEnv, startWorkerProcess, type WorkerProcess } from "./helpers
 // and data folder): the worker keeps training, buffers metric records in the run folder's spill file, and
 // writes them once Postgres is back; no point is lost and the run completes.
 
-const STEPS = 400;
+// Long enough that Postgres goes down while it trains, also on a loaded machine (~100 tiny steps/s).
+const STEPS = 1500;
 let dir: string;
 let port: number;
 let cluster: EmbeddedPostgresHandle;
@@ -55,7 +56,7 @@ describe("Postgres unreachable for a while", () => {
       tinySweep("pg-outage", { steps: STEPS }),
     );
     const runId = created[0]!.runId;
-    const spill = join(env.home, "runs", runId, SPILL_FILE);
+    const spill = join(env.home, "work", `${runId}-a1`, SPILL_FILE); // the attempt's local work folder
     await waitFor(
       "some training steps",
       async () => (await metricSteps(env.prisma, runId, "train/loss")).length >= 5,

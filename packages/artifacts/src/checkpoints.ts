@@ -9,6 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ArtifactStore } from "./store";
 
@@ -85,14 +86,16 @@ export async function uploadCheckpoint(
   const files = readdirSync(opts.localDir).filter((f) => statSync(join(opts.localDir, f)).isFile());
   if (!files.includes(CHECKPOINT_META))
     throw new Error(`${opts.localDir} is not a checkpoint (no meta.json)`);
+  // meta.json is read first: if the folder is pruned or replaced while we copy, a file is missing (ENOENT)
+  // and the upload fails, rather than pairing one checkpoint's meta.json with another's weights.
+  const meta = await readFile(join(opts.localDir, CHECKPOINT_META));
   let bytes = 0;
   for (const file of files.filter((f) => f !== CHECKPOINT_META)) {
-    const body = readFileSync(join(opts.localDir, file));
+    const body = await readFile(join(opts.localDir, file));
     await store.put(`${prefix}${file}`, body);
     bytes += body.byteLength;
   }
   for (const [name, body] of Object.entries(opts.extra ?? {})) await store.put(`${prefix}${name}`, body);
-  const meta = readFileSync(join(opts.localDir, CHECKPOINT_META));
   await store.put(`${prefix}${CHECKPOINT_META}`, meta);
   bytes += meta.byteLength;
   return {

@@ -22,6 +22,9 @@ function connect(url: string): Connection {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle client losing its server (restart, network) must not crash the process; the pool replaces it.
     pool.on("error", () => {});
+    // A client checked out when its server goes away (restart, a session killed by a timeout while this
+    // process was frozen) emits "error" too; its query rejects anyway, so the event must not crash the process.
+    pool.on("connect", (client) => client.on("error", () => {}));
     conn = { pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }) };
     connections.set(url, conn);
   }

@@ -36,23 +36,46 @@ export const WorkerEnvSchema = z.object({
    * Default: <project root>/.bytelab (the Docker image sets /data).
    */
   BYTELAB_HOME: z.string().trim().min(1).optional(),
+  /**
+   * Where checkpoints and run artifacts go, so that whichever worker takes a run over, on any host, resumes it
+   * from its last checkpoint: file:///shared/path (a folder every worker mounts at the same path) or
+   * s3://bucket/prefix (S3-compatible storage; endpoint and credentials: BYTELAB_S3_ENDPOINT or the URL's
+   * ?endpoint=, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_REGION). Default: a file store at BYTELAB_HOME
+   * (one machine, or a BYTELAB_HOME on shared storage).
+   */
+  BYTELAB_ARTIFACTS: z
+    .string()
+    .trim()
+    .regex(
+      /^(file:|s3:\/\/|\/)/,
+      "BYTELAB_ARTIFACTS must be file:///shared/path, an absolute path, or s3://bucket/prefix",
+    )
+    .optional(),
   /** Queue to consume (default bytelab-train); tests and separate fleets use their own. */
   WORKER_QUEUE: z.string().trim().min(1).max(200).default(QUEUE_NAMES.train),
   /**
-   * BullMQ lock of an active job, renewed every half of it by the worker process (training runs in a child,
-   * so renewal never waits for a training step). A worker that dies loses its jobs after this long.
+   * BullMQ lock of an active job, renewed every half of it by the worker process. A worker that dies (SIGKILL,
+   * OOM, machine gone) loses its jobs after this long, and another worker resumes them. BullMQ's default (30 s,
+   * with a 30 s stalled check) means 30-60 s before a lost run moves again; ours is short because renewal is
+   * cheap and always on time: training runs in a child process, so the worker's event loop is idle between
+   * IPC messages. 6 s still rides out a Redis restart of about 3 s (the renewal every 3 s retries).
    */
   WORKER_LOCK_DURATION_MS: z.coerce
     .number()
     .int()
     .min(1_000, "WORKER_LOCK_DURATION_MS must be >= 1000")
-    .default(30_000),
-  /** How often workers look for jobs whose lock expired (a lost worker) and put them back in the queue. */
+    .default(6_000),
+  /**
+   * How often workers look for jobs whose lock expired (a lost worker) and put them back in the queue. BullMQ
+   * needs two checks to move a job (the first marks it, the next moves it if no renewal came), so a lost run
+   * is back in the queue at most lock + 2 x this after its worker died: about 8 s with the defaults. Each check
+   * is one small Lua script per worker.
+   */
   WORKER_STALLED_INTERVAL_MS: z.coerce
     .number()
     .int()
     .min(500, "WORKER_STALLED_INTERVAL_MS must be >= 500")
-    .default(30_000),
+    .default(1_000),
   /**
    * A job may be recovered from lost workers this many times before it fails. Losing a worker (SIGKILL,
    * OOM killer on the worker, a machine gone) is not a failure of the run's code and does not use one of

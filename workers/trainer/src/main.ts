@@ -34,7 +34,15 @@ async function main(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 
-  running = await startTrainerWorker(env);
+  try {
+    running = await startTrainerWorker(env);
+  } catch (error) {
+    if (error instanceof WorkerEnvError) {
+      log.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   if (stopRequested) await shutdown(running);
 }
 

@@ -1,3 +1,4 @@
+import { ArtifactStoreConfigError, openArtifactStore } from "@bytelab/artifacts";
 import { getPool, getPrisma, markWorkerStopped, registerWorker } from "@bytelab/db/runtime";
 import { JOB_NAMES, openTrainQueue, QUEUE_NAMES, requeueOrphans } from "@bytelab/queue";
 import { Worker } from "bullmq";
@@ -5,7 +6,7 @@ import { Redis } from "ioredis";
 import { CancelWatcher } from "./cancel-watch";
 import { ChildPool } from "./child/pool";
 import { childPlacements, defaultSlots, detectDevices } from "./devices";
-import type { WorkerEnv } from "./env";
+import { type WorkerEnv, WorkerEnvError } from "./env";
 import { startHeartbeat } from "./heartbeat";
 import { workerIdentity, workerVersion } from "./identity";
 import { pingJob } from "./jobs/ping";
@@ -14,7 +15,8 @@ import { createTrainJob } from "./jobs/train";
 import type { TrainServices } from "./jobs/train-services";
 import { createLogger, type Logger } from "./logger";
 import { createProcessor } from "./processor";
-import { resolveHome } from "./runs/run-folder";
+import { requeueLostRunningRuns } from "./runs/reconcile-running";
+import { removeStaleWorkFolders, resolveHome } from "./runs/run-folder";
 import { failStalledOutRun, STALLED_OUT_REASON } from "./runs/stalled-out";
 
 /** The queue training jobs arrive on (QUEUE_NAMES.train; WORKER_QUEUE overrides it). */
@@ -39,6 +41,15 @@ export async function startTrainerWorker(
 ): Promise<RunningTrainerWorker> {
   const identity = workerIdentity(env.WORKER_ID);
   const log = opts.log ?? createLogger(identity.id);
+  const home = resolveHome(env.BYTELAB_HOME);
+  let store: ReturnType<typeof openArtifactStore>;
+  try {
+    store = openArtifactStore(env.BYTELAB_ARTIFACTS, { home });
+  } catch (error) {
+    if (error instanceof ArtifactStoreConfigError)
+      throw new WorkerEnvError([`BYTELAB_ARTIFACTS: ${error.message}`]);
+    throw error;
+  }
   const detected = detectDevices(env);
   const slots = env.WORKER_SLOTS ?? defaultSlots(detected);
   const prisma = getPrisma(env.DATABASE_URL);
@@ -47,7 +58,13 @@ export async function startTrainerWorker(
   };
   await register();
   const device = detected.devices.map((d) => d.name).join(", ");
-  log.info(`registered (pid ${identity.pid}, ${slots} slot${slots === 1 ? "" : "s"}, ${device})`);
+  log.info(
+    `registered (pid ${identity.pid}, ${slots} slot${slots === 1 ? "" : "s"}, ${device}; artifacts in ${store.url})`,
+  );
+  // Work folders of attempts that ended without this worker (it was killed) go now.
+  await removeStaleWorkFolders(prisma, home, log).catch((e: unknown) =>
+    log.warn(`could not clean old work folders: ${(e as Error).message}`),
+  );
   const heartbeat = startHeartbeat({
     prisma,
     workerId: identity.id,
@@ -63,7 +80,8 @@ export async function startTrainerWorker(
     workerId: identity.id,
     prisma,
     metricsTarget: getPool(env.DATABASE_URL),
-    home: resolveHome(env.BYTELAB_HOME),
+    home,
+    store,
     children,
     cancels,
     sessions: new Map(),
@@ -108,7 +126,11 @@ export async function startTrainerWorker(
     queues.push(trainQueue);
     let failing = 0;
     reconciler = setInterval(() => {
-      requeueOrphans(prisma, trainQueue, { olderThanMs: env.WORKER_REQUEUE_INTERVAL_MS })
+      requeueLostRunningRuns(prisma, trainQueue, { olderThanMs: env.WORKER_REQUEUE_INTERVAL_MS })
+        .then((moved) => {
+          if (moved.length) log.warn(`queued again ${moved.length} RUNNING run(s) whose job Redis had lost`);
+          return requeueOrphans(prisma, trainQueue, { olderThanMs: env.WORKER_REQUEUE_INTERVAL_MS });
+        })
         .then((r) => {
           if (failing > 0) log.info(`requeue check works again (after ${failing} failed tick(s))`);
           failing = 0;
@@ -152,6 +174,7 @@ export async function startTrainerWorker(
       await cancels.close();
       await Promise.all(queues.map((q) => q.close()));
       await connection.quit().catch(() => connection.disconnect());
+      await store.close().catch(() => {});
       await heartbeat.stop();
       await markWorkerStopped(prisma, identity.id).catch((error: unknown) =>
         log.warn(`could not mark the worker stopped: ${error instanceof Error ? error.message : error}`),

@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createPrismaClient, disconnectPrisma, migrate, type PrismaClient } from "@bytelab/db";
 import { expandSpec } from "@bytelab/experiments";
 import { openTrainQueue, submitSweep, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEmptyDatabase } from "../../../tests/helpers/db";
-import { SPILL_FILE } from "../src/metrics/spill-file";
 import { type RunningTrainerWorker, startTrainerWorker } from "../src/worker";
 import { memoryLog, metricSteps, range, testWorkerEnv, TINY_MODEL, tinySweep, waitFor } from "./helpers";
 
@@ -120,14 +119,35 @@ describe("train job", () => {
     for (const r of perByte) expect(r).toBeCloseTo(perByte[0]!, 6);
     expect(losses.every((p) => p.wallTime !== null && p.wallTime >= 0)).toBe(true);
 
-    const runDir = join(home, "runs", runId);
-    const artifacts = await prisma.artifact.findMany({ where: { runId }, orderBy: { step: "asc" } });
-    expect(artifacts.map((a) => [a.kind, a.step])).toEqual([
-      ["CHECKPOINT", 20],
-      ["CHECKPOINT", 25],
+    // Checkpoints (keep: 2) and the run's artifacts in the store (default: a file store at BYTELAB_HOME), each
+    // written by attempt 1; the attempt's local work folder is gone.
+    const artifacts = await prisma.artifact.findMany({
+      where: { runId },
+      orderBy: [{ kind: "asc" }, { step: "asc" }, { uri: "asc" }],
+    });
+    expect(artifacts.map((a) => [a.kind, a.step, a.attempt])).toEqual([
+      ["CHECKPOINT", 20, 1],
+      ["CHECKPOINT", 25, 1],
+      ["OTHER", 25, 1],
+      ["OTHER", 25, 1],
+    ]);
+    expect(artifacts.map((a) => a.uri.slice(pathToFileURL(home).href.length))).toEqual([
+      `/runs/${runId}/checkpoints/step-000000020-a1`,
+      `/runs/${runId}/checkpoints/step-000000025-a1`,
+      `/runs/${runId}/a1/metrics.jsonl`,
+      `/runs/${runId}/a1/run.json`,
     ]);
     for (const a of artifacts) expect(existsSync(fileURLToPath(a.uri))).toBe(true);
-    expect(existsSync(join(runDir, SPILL_FILE))).toBe(false);
+    expect(readFileSync(join(home, "runs", runId, "checkpoints", "latest"), "utf8")).toBe(
+      "step-000000025-a1\n",
+    );
+    // Nothing else in the store, no work folder left.
+    expect(readdirSync(join(home, "runs", runId, "checkpoints")).sort()).toEqual([
+      "latest",
+      "step-000000020-a1",
+      "step-000000025-a1",
+    ]);
+    expect(existsSync(join(home, "work", `${runId}-a1`))).toBe(false);
 
     const events = await prisma.runEvent.findMany({ where: { runId }, orderBy: { id: "asc" } });
     const messages = events.map((e) => e.message);
@@ -211,10 +231,10 @@ describe("train job", () => {
 
   it("stops a run that crosses an ASHA rung behind the others: COMPLETED early with its final val and test bpb, EARLY_STOP event", async () => {
     // Rung 0 halfway between steps 10 and 11 (32 bytes per step); eta 3: of 2 runs at the rung, 1 goes on.
-    const probe = await expandSpec(tinySweep("probe", { steps: 40 }));
+    const probe = await expandSpec(tinySweep("probe", { steps: 120 }));
     const flopsPerStep = probe.runs[0]!.flopsPerByte!.training * 32;
     const spec = tinySweep("asha", {
-      steps: 40,
+      steps: 120,
       lrs: [1e-2, 1e-6], // the good run first; the second learns nothing and ranks last at the rung
       base: { eval: { interval: 0, windows: 2, testWindows: 2, batchSize: 2, robustness: { rates: [] } } },
       earlyStopping: { metric: "train/loss", minFlops: flopsPerStep * 10.5, eta: 3 },
@@ -224,11 +244,13 @@ describe("train job", () => {
     const goodRun = await runInStatus(good, ["COMPLETED", "FAILED"]);
     const badRun = await runInStatus(bad, ["COMPLETED", "FAILED"]);
     expect(goodRun.status).toBe("COMPLETED");
-    expect(await metricSteps(prisma, good, "train/loss")).toEqual(range(1, 40));
+    expect(await metricSteps(prisma, good, "train/loss")).toEqual(range(1, 120));
     expect(badRun.status).toBe("COMPLETED");
     const badSteps = await metricSteps(prisma, bad, "train/loss");
     expect(badSteps.at(-1)!).toBeGreaterThanOrEqual(11);
-    expect(badSteps.at(-1)!).toBeLessThan(25); // stopped a few (millisecond) steps past the rung
+    // Stopped some (millisecond) steps past the rung, well before its 120: how many depends on the machine's
+    // load (the decision waits for the batch in Postgres, then travels back to the child).
+    expect(badSteps.at(-1)!).toBeLessThan(100);
     // Still comparable: held-out and test bpb evaluated at the step where it stopped.
     const stoppedAt = badSteps.at(-1)!;
     expect(await metricSteps(prisma, bad, "val/bpb")).toEqual([stoppedAt]);

@@ -33,8 +33,13 @@ export function fenceSetting(fence: Fence): string {
   return `${fence.runId}:${fence.attempt}`;
 }
 
-/** SQL that sets the fence for the current transaction; run it first in a transaction (parameter $1). */
-export const SET_FENCE_SQL = "SELECT set_config('bytelab.fence', $1, true)";
+/**
+ * SQL that sets the fence for the current transaction; run it first in a transaction (parameter $1). It also
+ * bounds how long the transaction may sit idle (10 s): the fence holds the run row FOR SHARE, and a worker
+ * frozen mid-transaction (SIGSTOP, a paused VM) must not block the claim of the worker taking the run over.
+ */
+export const SET_FENCE_SQL =
+  "SELECT set_config('bytelab.fence', $1, true), set_config('idle_in_transaction_session_timeout', '10000', true)";
 
 /** Whether `error` (pg, Prisma or a wrapper of either) is the fence triggers' refusal. */
 export function isStaleAttemptError(error: unknown): boolean {
@@ -54,7 +59,7 @@ export function isStaleAttemptError(error: unknown): boolean {
 /** The database's own words for a refusal (the trigger's message), for logs. */
 function refusal(error: unknown): string | undefined {
   const text = error instanceof Error ? error.message : String(error);
-  return /stale attempt: [^\n]*/.exec(text)?.[0];
+  return /stale attempt: [^\n`]*/.exec(text)?.[0];
 }
 
 /**

@@ -85,7 +85,10 @@ export async function transitionRun(
     return await transact(prisma, runId, from, to, data, now, extra, eventData, fence);
   } catch (error) {
     if (fence && isStaleAttemptError(error) && !(error instanceof StaleAttemptError))
-      throw new StaleAttemptError(fence, /stale attempt: [^\n]*/.exec(String((error as Error).message))?.[0]);
+      throw new StaleAttemptError(
+        fence,
+        /stale attempt: [^\n`]*/.exec(String((error as Error).message))?.[0],
+      );
     throw error;
   }
 }

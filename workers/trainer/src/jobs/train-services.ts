@@ -1,3 +1,4 @@
+import type { ArtifactStore } from "@bytelab/artifacts";
 import type { ingestMetrics } from "@bytelab/db";
 import type { PrismaClient } from "@bytelab/db/runtime";
 import type { CancelWatcher } from "../cancel-watch";
@@ -12,8 +13,10 @@ export interface TrainServices {
   prisma: PrismaClient;
   /** Where metric points go (the worker's pg pool). */
   metricsTarget: Parameters<typeof ingestMetrics>[0];
-  /** Resolved BYTELAB_HOME (run folders are BYTELAB_HOME/runs/<runId>). */
+  /** Resolved BYTELAB_HOME: local work folders of attempts (BYTELAB_HOME/work/<runId>-a<attempt>). */
   home: string;
+  /** Where checkpoints and run artifacts go (BYTELAB_ARTIFACTS; default a file store at BYTELAB_HOME). */
+  store: ArtifactStore;
   children: ChildPool;
   cancels: CancelWatcher;
   /** Sessions training now, by run id (= job id): shutdown and lost locks stop them. */

@@ -1,10 +1,11 @@
+import { type Fence, StaleAttemptError, withFence } from "@bytelab/db/runtime";
 import type { TrainJobPayload } from "@bytelab/queue";
 import type { ChildOutcome } from "../child/training-child";
 import type { StartedMessage, StopReason } from "../child/protocol";
 import { EarlyStopWatch, type StopDecision } from "../early-stop";
 import { DbMetricSink } from "../metrics/db-sink";
 import { SpillFile } from "../metrics/spill-file";
-import { syncCheckpointArtifacts } from "../runs/artifacts";
+import { CheckpointCommitter } from "../runs/checkpoints";
 import { withDbRetry } from "../runs/db-retry";
 import type { TrainServices } from "./train-services";
 import { workerVersion } from "../identity";
@@ -21,6 +22,10 @@ export interface SessionResult {
   /** The child's last output lines (for a failure report). */
   logTail: string[];
   started: StartedMessage | null;
+  /** Postgres refused a write of this attempt: another worker took the run over (nothing more was written). */
+  stale: boolean;
+  /** Steps whose checkpoints this attempt committed to the artifact store. */
+  committed: number[];
 }
 
 /**
@@ -50,7 +55,23 @@ export class TrainingSession {
     this.stopChild?.(reason);
   }
 
-  async run(opts: { resume: boolean; initialFlops: number; attempt: number }): Promise<SessionResult> {
+  /** Postgres refused one of this attempt's writes as stale. */
+  private staleSeen = false;
+
+  private onStale = (error: StaleAttemptError): void => {
+    if (!this.staleSeen)
+      this.s.log.warn(`run ${this.payload.runId}: ${error.message}; stopping this attempt`);
+    this.staleSeen = true;
+    this.requestStop("lock-lost");
+  };
+
+  async run(opts: {
+    resume: boolean;
+    initialFlops: number;
+    fence: Fence;
+    /** Checkpoints kept in the store (the run config's checkpoint.keep). */
+    keep: number;
+  }): Promise<SessionResult> {
     const { s, payload, runDir } = this;
     const runId = payload.runId;
     const unwatch = s.cancels.watch(runId, () => this.requestStop("cancel"));
@@ -61,6 +82,8 @@ export class TrainingSession {
       metricsInDb: true,
       logTail: [],
       started: null,
+      stale: this.staleSeen,
+      committed: [],
     });
     try {
       if (s.draining) this.requestStop("shutdown");
@@ -93,16 +116,19 @@ export class TrainingSession {
         maxPoints: s.env.WORKER_METRICS_BATCH,
         onIngested: early ? (records) => early.observe(records) : undefined,
         isUrgent: early ? (record) => early.crosses(record) : undefined,
+        fence: opts.fence,
+        onStale: this.onStale,
         log: s.log,
       });
+      const checkpoints = new CheckpointCommitter(
+        { prisma: s.prisma, store: s.store, log: s.log, dbWaitMs: s.env.WORKER_DB_WAIT_MS },
+        opts.fence,
+        runDir,
+        opts.keep,
+        this.onStale,
+      );
       let started: StartedMessage | null = null;
       let metadata: Promise<void> = Promise.resolve();
-      let artifacts: Promise<void> = Promise.resolve();
-      const syncArtifacts = () => {
-        artifacts = artifacts
-          .then(() => syncCheckpointArtifacts(s.prisma, runId, runDir))
-          .catch((e: unknown) => s.log.warn(`run ${runId}: checkpoint artifacts: ${(e as Error).message}`));
-      };
 
       const outcome = await child.run(
         { type: "train", runId, runDir, config: payload.config, resume: opts.resume },
@@ -111,14 +137,15 @@ export class TrainingSession {
             started = message;
             metadata = withDbRetry(
               `run ${runId}: metadata`,
-              () => this.recordStart(message, opts.attempt, device),
+              () => this.recordStart(message, opts.fence, device),
               dbWait,
-            ).catch((e: unknown) =>
-              s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`),
-            );
+            ).catch((e: unknown) => {
+              if (e instanceof StaleAttemptError) this.onStale(e);
+              else s.log.warn(`run ${runId}: could not record its metadata: ${(e as Error).message}`);
+            });
           },
           onRecord: (record) => sink.write(record),
-          onCheckpoint: syncArtifacts,
+          onCheckpoint: (step, dir) => checkpoints.commit(step, dir),
         },
       );
       this.stopChild = null;
@@ -127,8 +154,7 @@ export class TrainingSession {
 
       // A worker shutting down leaves unwritten records to the next attempt (it replays metrics.jsonl).
       const metricsInDb = await sink.drain(this.reason === "shutdown" ? 0 : s.env.WORKER_DB_WAIT_MS);
-      syncArtifacts();
-      await Promise.all([metadata, artifacts]);
+      await Promise.all([metadata, checkpoints.settled()]);
       return {
         outcome,
         stopReason: this.reason,
@@ -136,6 +162,8 @@ export class TrainingSession {
         metricsInDb,
         logTail,
         started,
+        stale: this.staleSeen || sink.stale || checkpoints.stale,
+        committed: checkpoints.committed,
       };
     } finally {
       unwatch();
@@ -143,11 +171,20 @@ export class TrainingSession {
   }
 
   /** Run metadata on the Run row (param count, FLOPs per byte, backend, device, git commit) and a SYSTEM event. */
-  private async recordStart(m: StartedMessage, attempt: number, device: string): Promise<void> {
+  private async recordStart(m: StartedMessage, fence: Fence, device: string): Promise<void> {
+    await withFence(this.s.prisma, fence, (tx) => this.writeStart(tx, m, fence.attempt, device));
+  }
+
+  private async writeStart(
+    tx: Parameters<Parameters<typeof withFence>[2]>[0],
+    m: StartedMessage,
+    attempt: number,
+    device: string,
+  ): Promise<void> {
     const { s } = this;
     const runId = this.payload.runId;
     const meta = m.meta;
-    await s.prisma.run.update({
+    await tx.run.update({
       where: { id: runId },
       data: {
         paramCount: BigInt(meta.paramCount),
@@ -168,7 +205,7 @@ export class TrainingSession {
       },
     });
     const resumed = m.startStep > 0;
-    await s.prisma.runEvent.create({
+    await tx.runEvent.create({
       data: {
         runId,
         kind: "SYSTEM",
@@ -183,6 +220,7 @@ export class TrainingSession {
             startStep: m.startStep,
             totalSteps: m.totalSteps,
             runDir: this.runDir,
+            artifacts: s.store.url,
             backend: { ...meta.backend, reason: m.backendReason },
             device,
             host: meta.host,

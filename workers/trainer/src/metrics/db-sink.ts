@@ -1,4 +1,4 @@
-import { ingestMetrics, MetricValidationError } from "@bytelab/db";
+import { type Fence, ingestMetrics, MetricValidationError, StaleAttemptError } from "@bytelab/db";
 import type { MetricRecord, MetricSink } from "@bytelab/train/metrics";
 import type { Logger } from "../logger";
 import { chunkRecords, pointCount, recordToPoints } from "./points";
@@ -20,6 +20,13 @@ export interface DbMetricSinkOptions {
   onIngested?: (records: MetricRecord[]) => void | Promise<void>;
   /** A record for which this returns true is written at once, not at the next tick (an ASHA rung crossed). */
   isUrgent?: (record: MetricRecord) => boolean;
+  /**
+   * The claim this attempt holds: every batch carries it, and Postgres refuses batches of a stale attempt
+   * (another worker took the run over). Then everything pending is dropped, nothing more is written, and
+   * `onStale` is called once.
+   */
+  fence?: Fence;
+  onStale?: (error: StaleAttemptError) => void;
   log: Logger;
 }
 
@@ -35,7 +42,15 @@ export class DbMetricSink implements MetricSink {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private outageSince: number | null = null;
-  readonly stats = { ingestedPoints: 0, spilledRecords: 0, replayedRecords: 0, droppedRecords: 0 };
+  private staleError: StaleAttemptError | null = null;
+  readonly stats = {
+    ingestedPoints: 0,
+    spilledRecords: 0,
+    replayedRecords: 0,
+    droppedRecords: 0,
+    /** Records Postgres refused because this attempt is stale. */
+    refusedRecords: 0,
+  };
 
   constructor(private readonly opts: DbMetricSinkOptions) {}
 
@@ -62,6 +77,11 @@ export class DbMetricSink implements MetricSink {
     return this.opts.spill.exists();
   }
 
+  /** Postgres refused this attempt's metrics: another worker owns the run now. */
+  get stale(): boolean {
+    return this.staleError !== null;
+  }
+
   /**
    * Flushes, then keeps replaying the spill file until it is gone or `waitMs` has passed (Postgres may be
    * restarting). Returns true when every record is in Postgres.
@@ -70,7 +90,7 @@ export class DbMetricSink implements MetricSink {
     await this.flush();
     const deadline = Date.now() + waitMs;
     let pause = 250;
-    while (this.spilled && Date.now() < deadline) {
+    while (this.spilled && !this.staleError && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
       pause = Math.min(pause * 2, 5_000);
       await this.flush();
@@ -83,6 +103,10 @@ export class DbMetricSink implements MetricSink {
   }
 
   private async deliver(batch: MetricRecord[]): Promise<void> {
+    if (this.staleError) {
+      this.stats.refusedRecords += batch.length;
+      return;
+    }
     if (this.opts.spill.exists() && !(await this.replaySpill())) {
       this.toSpill(batch);
       return;
@@ -92,6 +116,10 @@ export class DbMetricSink implements MetricSink {
       await this.ingest(batch);
       this.recovered();
     } catch (error) {
+      if (error instanceof StaleAttemptError) {
+        this.refused(error, batch.length);
+        return;
+      }
       if (error instanceof MetricValidationError) {
         // A bug, not an outage: retrying cannot help. Say so loudly and keep going.
         this.stats.droppedRecords += batch.length;
@@ -108,6 +136,10 @@ export class DbMetricSink implements MetricSink {
     try {
       for (const chunk of chunkRecords(records, this.opts.maxPoints)) await this.ingest(chunk);
     } catch (error) {
+      if (error instanceof StaleAttemptError) {
+        this.refused(error, records.length);
+        return false;
+      }
       this.failed(error);
       return false;
     }
@@ -123,7 +155,7 @@ export class DbMetricSink implements MetricSink {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        ingestMetrics(this.opts.target, points),
+        ingestMetrics(this.opts.target, points, this.opts.fence ? { fence: this.opts.fence } : {}),
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`Postgres did not answer within ${timeoutMs} ms`)),
@@ -142,7 +174,21 @@ export class DbMetricSink implements MetricSink {
     }
   }
 
+  /** Postgres refused a batch as stale: drop it and the spill file, stop writing, tell the session once. */
+  private refused(error: StaleAttemptError, records: number): void {
+    this.stats.refusedRecords += records;
+    if (this.staleError) return;
+    this.staleError = error;
+    this.opts.spill.remove();
+    this.opts.log.error(
+      `run ${this.opts.runId}: metrics of attempt ${this.opts.fence?.attempt} refused by Postgres (${error.message}); ` +
+        "this worker writes nothing more for the run",
+    );
+    this.opts.onStale?.(error);
+  }
+
   private toSpill(records: MetricRecord[]): void {
+    if (this.staleError) return;
     this.opts.spill.append(records);
     this.stats.spilledRecords += records.length;
   }

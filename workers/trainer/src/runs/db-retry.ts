@@ -1,4 +1,9 @@
-import { IllegalRunTransitionError, RunNotFoundError, RunTransitionConflictError } from "@bytelab/db/runtime";
+import {
+  IllegalRunTransitionError,
+  isStaleAttemptError,
+  RunNotFoundError,
+  RunTransitionConflictError,
+} from "@bytelab/db/runtime";
 import type { Logger } from "../logger";
 
 /** Errors that a retry cannot change (the database answered; the answer was no). */
@@ -6,14 +11,16 @@ function isFinalAnswer(error: unknown): boolean {
   return (
     error instanceof RunTransitionConflictError ||
     error instanceof IllegalRunTransitionError ||
-    error instanceof RunNotFoundError
+    error instanceof RunNotFoundError ||
+    // Another worker took the run over: no retry makes this attempt current again.
+    isStaleAttemptError(error)
   );
 }
 
 /**
  * Runs `fn`, retrying with backoff (250 ms doubling to 5 s) while Postgres fails for `waitMs` at most:
  * a worker rides out a database restart instead of failing the run. Status-machine answers (conflict,
- * illegal move, unknown run) are thrown at once.
+ * illegal move, unknown run) and the fence's (a stale attempt) are thrown at once.
  */
 export async function withDbRetry<T>(
   what: string,

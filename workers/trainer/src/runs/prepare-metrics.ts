@@ -1,48 +1,67 @@
-import { existsSync, rmSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ingestMetrics } from "@bytelab/db";
+import { type Fence, ingestMetrics, withFence } from "@bytelab/db";
 import type { PrismaClient } from "@bytelab/db/runtime";
-import { METRICS_FILE, readMetricsFile } from "@bytelab/train/metrics";
-import { SpillFile } from "../metrics/spill-file";
+import { METRICS_FILE, type MetricRecord, metricRecordSchema } from "@bytelab/train/metrics";
 import { chunkRecords, recordToPoints } from "../metrics/points";
 
+/** Metric records from metrics.jsonl text (whole, valid lines only). */
+export function parseMetricsText(text: string): MetricRecord[] {
+  const out: MetricRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = metricRecordSchema.safeParse(JSON.parse(line));
+      if (parsed.success) out.push(parsed.data);
+    } catch {
+      // a torn line: not a record
+    }
+  }
+  return out;
+}
+
 /**
- * Before a run (re)starts, make its metric points in Postgres match the lineage it continues:
+ * Before an attempt trains, make the run's metric points in Postgres match the lineage it continues. All
+ * writes are fenced by the attempt (a stale worker cannot undo them, nor they its successor's):
  *  - resuming from checkpoint step c: points after c are deleted (they will be produced again), and the
- *    records up to c in metrics.jsonl are written again (idempotent), which recovers whatever a killed
- *    worker had not written yet (its in-memory batch, its spill file);
- *  - starting fresh: every point of the run and the local metrics files are deleted.
- * The spill file is then obsolete either way. Returns the points rewritten.
+ *    records up to c kept with the checkpoint are written again (idempotent), which recovers whatever the
+ *    previous attempt had not written (its in-memory batch, its spill file on another host); they also become
+ *    the attempt's local metrics.jsonl;
+ *  - starting fresh: every point of the run is deleted, and any checkpoint row (none was usable).
+ * Returns the points rewritten.
  */
 export async function prepareRunMetrics(opts: {
   prisma: PrismaClient;
   target: Parameters<typeof ingestMetrics>[0];
-  runId: string;
+  fence: Fence;
   runDir: string;
-  checkpointStep: number | null;
+  checkpoint: { step: number; metrics: string | null } | null;
   maxPoints: number;
 }): Promise<number> {
-  const { prisma, runId, runDir, checkpointStep } = opts;
-  const metricsFile = join(runDir, METRICS_FILE);
-  const spill = new SpillFile(runDir);
-  if (checkpointStep === null) {
-    await prisma.metricPoint.deleteMany({ where: { runId } });
-    rmSync(metricsFile, { force: true });
-    spill.remove();
+  const { prisma, fence, checkpoint } = opts;
+  const runId = fence.runId;
+  if (checkpoint === null) {
+    await withFence(prisma, fence, async (tx) => {
+      await tx.metricPoint.deleteMany({ where: { runId } });
+      await tx.artifact.deleteMany({ where: { runId, kind: "CHECKPOINT" } });
+    });
     return 0;
   }
-  await prisma.metricPoint.deleteMany({ where: { runId, step: { gt: checkpointStep } } });
-  const kept = existsSync(metricsFile)
-    ? readMetricsFile(metricsFile).filter((r) => r.step <= checkpointStep)
-    : [];
+  const c = checkpoint.step;
+  await withFence(prisma, fence, async (tx) => {
+    await tx.metricPoint.deleteMany({ where: { runId, step: { gt: c } } });
+    await tx.artifact.deleteMany({ where: { runId, kind: "CHECKPOINT", step: { gt: c } } });
+  });
+  const kept = parseMetricsText(checkpoint.metrics ?? "").filter((r) => r.step <= c);
+  writeFileSync(join(opts.runDir, METRICS_FILE), kept.map((r) => `${JSON.stringify(r)}\n`).join(""));
   let written = 0;
   for (const chunk of chunkRecords(kept, opts.maxPoints)) {
     const result = await ingestMetrics(
       opts.target,
       chunk.flatMap((r) => recordToPoints(runId, r)),
+      { fence },
     );
     written += result.received;
   }
-  spill.remove();
   return written;
 }

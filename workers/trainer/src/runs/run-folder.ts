@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { checkpointsDir, readLatestName } from "@bytelab/train/checkpoint";
+import type { PrismaClient } from "@bytelab/db/runtime";
+import type { Logger } from "../logger";
 
 const repoRoot = new URL("../../../../", import.meta.url);
 
@@ -10,22 +11,60 @@ export function resolveHome(home: string | undefined): string {
   return join(decodeURIComponent(repoRoot.pathname), ".bytelab");
 }
 
+const RUN_ID = /^[A-Za-z0-9_-]{1,200}$/;
+const WORK_FOLDER = /^([A-Za-z0-9_-]{1,200})-a(\d+)$/;
+
 /**
- * BYTELAB_HOME/runs/<runId>: everything a run writes (checkpoints/, metrics.jsonl, run.json, the metrics
- * spill file). Shared storage in a multi-machine setup, so that whichever worker picks a run up resumes it.
+ * BYTELAB_HOME/work/<runId>-a<attempt>: the local folder one attempt trains in (the trainer's run folder:
+ * checkpoints/, metrics.jsonl, run.json, the metrics spill file). Local to this machine and to this claim: what
+ * outlives the attempt goes to the artifact store (checkpoints as they are committed, run.json and
+ * metrics.jsonl at the end), and the folder is deleted when the attempt ends. A stale attempt (frozen past its
+ * lock) and the attempt that took the run over never share a folder, even with one BYTELAB_HOME.
  */
-export function runFolder(home: string, runId: string): string {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(runId))
+export function workFolder(home: string, runId: string, attempt: number): string {
+  if (!RUN_ID.test(runId))
     throw new Error(`run id ${JSON.stringify(runId)} cannot name a folder (letters, digits, _ and - only)`);
-  return join(home, "runs", runId);
+  return join(home, "work", `${runId}-a${attempt}`);
 }
 
-/** Step of the checkpoint `checkpoints/latest` names in `runDir`, or null when the run has none. */
-export function latestCheckpointStep(runDir: string): number | null {
-  const root = checkpointsDir(runDir);
-  if (!existsSync(root)) return null;
-  const name = readLatestName(root);
-  const step = name ? /^step-(\d+)$/.exec(name)?.[1] : undefined;
-  if (step === undefined || !existsSync(join(root, name!, "meta.json"))) return null;
-  return Number.parseInt(step, 10);
+/**
+ * Deletes work folders nobody trains in any more: of runs that are gone or finished, or of an attempt older
+ * than the run's current one. A folder of the current attempt of a RUNNING run may belong to a live worker
+ * sharing this BYTELAB_HOME and stays (`exceptRun` skips the run being claimed by the caller). Returns the
+ * folders deleted.
+ */
+export async function removeStaleWorkFolders(
+  prisma: PrismaClient,
+  home: string,
+  log: Logger,
+  opts: { onlyRun?: string; keepAttempt?: number } = {},
+): Promise<string[]> {
+  let names: string[];
+  try {
+    names = readdirSync(join(home, "work"));
+  } catch {
+    return [];
+  }
+  const folders = names
+    .map((name) => ({ name, m: WORK_FOLDER.exec(name) }))
+    .filter((f): f is { name: string; m: RegExpExecArray } => f.m !== null)
+    .map((f) => ({ name: f.name, runId: f.m[1]!, attempt: Number(f.m[2]) }))
+    .filter((f) => opts.onlyRun === undefined || f.runId === opts.onlyRun);
+  if (folders.length === 0) return [];
+  const runs = await prisma.run.findMany({
+    where: { id: { in: [...new Set(folders.map((f) => f.runId))] } },
+    select: { id: true, status: true, attempts: true },
+  });
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const removed: string[] = [];
+  for (const f of folders) {
+    if (f.runId === opts.onlyRun && f.attempt === opts.keepAttempt) continue;
+    const run = byId.get(f.runId);
+    const live = run && run.status === "RUNNING" && run.attempts === f.attempt;
+    if (live) continue;
+    rmSync(join(home, "work", f.name), { recursive: true, force: true });
+    removed.push(f.name);
+  }
+  if (removed.length) log.info(`removed ${removed.length} work folder(s) of finished or taken-over attempts`);
+  return removed;
 }
