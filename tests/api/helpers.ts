@@ -44,8 +44,14 @@ export interface ApiServer {
   logFile: string;
   /** Everything the server printed so far (its log file). */
   log(): string;
+  /**
+   * Stops the server; first says so when apps/web/.next was rebuilt under it (another test run's build):
+   * its 500s (ChunkLoadError) are then not the API's.
+   */
   stop(): Promise<void>;
 }
+
+const REBUILT_UNDER_US = /ChunkLoadError|Failed to load chunk|Cannot find module '[^']*\.next\//;
 
 export interface StartApiOptions {
   databaseUrl: string;
@@ -113,7 +119,13 @@ async function startApiOnce(opts: StartApiOptions): Promise<ApiServer> {
   const stop = async () => {
     await service.stop();
     process.off("exit", killOnExit);
+    if (REBUILT_UNDER_US.test(readFileSync(opts.logFile, "utf8")))
+      console.warn(
+        `[api tests] apps/web/.next was rebuilt while ${origin} served it (ChunkLoadError in ${opts.logFile}): ` +
+          "500s from it are not the API's; rerun when no other build runs.",
+      );
   };
+  const origin = `http://127.0.0.1:${port}`;
   const health = probeUrl(host, port);
   const timeoutMs = opts.readyTimeoutMs ?? 90_000;
   let problem: string | null = null;
@@ -138,7 +150,6 @@ async function startApiOnce(opts: StartApiOptions): Promise<ApiServer> {
     await stop();
     throw new Error(`next start did not get ready: ${problem}\n${service.output.text()}`);
   }
-  const origin = `http://127.0.0.1:${port}`;
   return {
     origin,
     base: `${origin}/api/v1`,
