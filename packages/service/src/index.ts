@@ -53,7 +53,7 @@ export {
 export { getRun } from "./runs/detail";
 export { listRunArtifacts, listRunEvents, runLog } from "./runs/events";
 export { listRuns, parseRunListQuery, runRowsByIds } from "./runs/list";
-export { type WaitOptions, type WaitResult, waitForRun, waitForSweep } from "./runs/wait";
+export { type WaitOptions, type WaitReaders, type WaitResult, waitForRun, waitForSweep } from "./runs/wait";
 export * from "./schemas";
 export { planSeriesRead, ROLLUP_LEVELS } from "./series/levels";
 export { parseSeriesQuery, querySeries } from "./series/query";

@@ -67,6 +67,7 @@ export async function revokeApiKey(prisma: PrismaClient, idOrPrefix: string): Pr
     (await prisma.apiKey.findUnique({ where: { id: idOrPrefix } })) ??
     (await prisma.apiKey.findFirst({ where: { prefix: idOrPrefix } }));
   if (!key) throw new NotFoundError("API key", idOrPrefix);
+  recentKeys.delete(key.hashedSecret);
   if (key.revokedAt) return toJson(key);
   return toJson(await prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } }));
 }
@@ -81,7 +82,32 @@ export type Authentication =
  */
 export async function authenticateApiKey(prisma: PrismaClient, secret: string): Promise<Authentication> {
   if (!TOKEN.test(secret)) return { ok: false, reason: "malformed" };
-  const key = await prisma.apiKey.findUnique({ where: { hashedSecret: hashSecret(secret) } });
+  const hashed = hashSecret(secret);
+  const cached = recentKeys.get(hashed);
+  if (cached && Date.now() - cached.at < AUTH_CACHE_MS) return { ok: true, key: cached.key };
+  const result = await lookUp(prisma, hashed);
+  if (result.ok) recentKeys.set(hashed, { at: Date.now(), key: result.key });
+  else recentKeys.delete(hashed);
+  if (recentKeys.size > 10_000) recentKeys.clear();
+  return result;
+}
+
+/**
+ * A valid key seen within this long is not looked up again: 200 CI jobs polling once a second with their
+ * keys would otherwise cost 200 lookups a second. A key revoked on another process (the CLI) stops working
+ * within this time; revoked through this process, at once.
+ */
+export const AUTH_CACHE_MS = 1_000;
+
+// On globalThis: Next bundles each route separately, and every route must see the same cache.
+const globalForKeys = globalThis as unknown as {
+  bytelabRecentKeys?: Map<string, { at: number; key: ApiKeyJson }>;
+};
+globalForKeys.bytelabRecentKeys ??= new Map();
+const recentKeys = globalForKeys.bytelabRecentKeys;
+
+async function lookUp(prisma: PrismaClient, hashed: string): Promise<Authentication> {
+  const key = await prisma.apiKey.findUnique({ where: { hashedSecret: hashed } });
   if (!key) return { ok: false, reason: "unknown" };
   if (key.revokedAt) return { ok: false, reason: "revoked" };
   const now = Date.now();

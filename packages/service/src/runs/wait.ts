@@ -16,6 +16,12 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+/** How a server shares reads between many waiting clients (e.g. a short-lived cache of the status). */
+export interface WaitReaders<T> {
+  /** The answer (default: read it from the database). */
+  read?: () => Promise<T>;
+}
+
 export interface WaitResult<T> {
   /** true when it finished; false when the timeout came first (ask again). */
   finished: boolean;
@@ -57,9 +63,11 @@ const ACTIVE = ["QUEUED", "RUNNING"] as const;
 export async function waitForSweep(
   ctx: ServiceContext,
   sweepId: string,
-  opts: WaitOptions,
+  opts: WaitOptions & WaitReaders<SweepStatus>,
 ): Promise<WaitResult<SweepStatus>> {
   const sweep = await findSweep(ctx.prisma, sweepId);
+  const { read } = opts;
+  if (read) return waitFor(async () => (await read()).outcome !== "running", read, opts);
   const ids = reusedRunIds(sweep);
   return waitFor(
     async () =>
@@ -75,8 +83,14 @@ export async function waitForSweep(
 export async function waitForRun(
   ctx: ServiceContext,
   runId: string,
-  opts: WaitOptions,
+  opts: WaitOptions & WaitReaders<RunDetail>,
 ): Promise<WaitResult<RunDetail>> {
+  const { read } = opts;
+  if (read) {
+    await read(); // NotFoundError for an unknown run, before any waiting
+    const done = async () => !(ACTIVE as readonly string[]).includes((await read()).run.status);
+    return waitFor(done, read, opts);
+  }
   const finished = async () => {
     const run = await ctx.prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
     if (!run) throw new NotFoundError("run", runId);
