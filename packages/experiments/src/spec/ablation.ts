@@ -12,7 +12,11 @@ import { refineBaseKeys, refineUniqueLabels } from "./refinements";
 /** One ablation variant: the baseline with a few keys changed. */
 export const variantSchema = z.strictObject({
   name: labelSchema,
-  description: z.string().max(2000).optional(),
+  description: z
+    .string()
+    .max(2000)
+    .optional()
+    .meta({ description: "What the variant changes and why (shown with its runs)." }),
   /** Dotted config paths and their new values, e.g. { "model.ratio_loss.weight": 0 }. */
   set: z
     .record(dottedKeySchema, jsonValueSchema)
@@ -25,11 +29,14 @@ export const variantSchema = z.strictObject({
  */
 export const ablationSpecSchema = z
   .strictObject({
-    kind: z.literal("ablation"),
+    kind: z.literal("ablation").meta({ description: "ablation: a baseline and variants of it." }),
     ...commonSpecFields,
     /** Label of the unchanged run. */
     baselineName: labelSchema.default("baseline"),
-    variants: z.array(variantSchema).min(1),
+    variants: z.array(variantSchema).min(1).meta({
+      description: "Named changes to the baseline; each one runs with every seed.",
+    }),
+    /** Compute per run; without it, base.steps / base.byteBudget (or the training default) applies. */
     budget: budgetSchema.optional(),
   })
   .superRefine((spec, ctx) => {

@@ -34,7 +34,11 @@ export const PRIORITY_LEVELS = Object.freeze({ low: -50, normal: 0, high: 50, ur
 export const prioritySchema = z
   .union([z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS]), z.int().min(-100).max(100)])
   .default("normal")
-  .transform((p) => (typeof p === "number" ? p : PRIORITY_LEVELS[p]));
+  .transform((p) => (typeof p === "number" ? p : PRIORITY_LEVELS[p]))
+  .meta({
+    description:
+      "Queue priority of the runs: low (-50), normal (0), high (50), urgent (100), or an integer in [-100, 100]; higher runs first.",
+  });
 
 /**
  * Compute per run. `flops` (training FLOPs) is the one to compare architectures at equal compute: each run
@@ -45,9 +49,16 @@ export const prioritySchema = z
  */
 export const budgetSchema = z
   .strictObject({
-    flops: z.number().positive().optional(),
-    bytes: z.number().positive().optional(),
-    steps: z.int().positive().optional(),
+    flops: z.number().positive().optional().meta({
+      description:
+        "Training FLOPs per run (compute-matched: the trainer stops each run once its measured cumulative training FLOPs reach it).",
+    }),
+    bytes: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: "Training bytes per run (steps = ceil(bytes / bytes per step))." }),
+    steps: z.int().positive().optional().meta({ description: "Optimizer steps per run." }),
   })
   .superRefine((b, ctx) => {
     const given = (["flops", "bytes", "steps"] as const).filter((k) => b[k] !== undefined);
@@ -73,7 +84,10 @@ export interface Budget {
 export const seedsSchema = z
   .union([
     z.array(z.int().min(0)).min(1),
-    z.strictObject({ count: z.int().min(1).max(1000), start: z.int().min(0).default(0) }),
+    z.strictObject({
+      count: z.int().min(1).max(1000).meta({ description: "Number of seeds." }),
+      start: z.int().min(0).default(0).meta({ description: "First seed; the others follow it." }),
+    }),
   ])
   .default([0])
   .transform((s) => (Array.isArray(s) ? s : Array.from({ length: s.count }, (_, i) => s.start + i)))
@@ -120,7 +134,8 @@ export const gridAxisSchema = z.union([
   z.strictObject({
     logspace: z
       .tuple([z.number().positive(), z.number().positive(), z.int().min(2).max(1000)])
-      .refine(([min, max]) => min < max, { message: "logspace min must be below max" }),
+      .refine(([min, max]) => min < max, { message: "logspace min must be below max" })
+      .meta({ description: "[min, max, count]: count values from min to max, evenly spaced in log scale." }),
   }),
 ]);
 export type GridAxis = z.output<typeof gridAxisSchema>;
@@ -130,16 +145,22 @@ export type GridAxis = z.output<typeof gridAxisSchema>;
  * a missing block contributes one empty assignment. Keys are dotted config paths ("model.dim").
  */
 export const parametersSchema = z.strictObject({
-  grid: z.record(dottedKeySchema, gridAxisSchema).optional(),
+  grid: z.record(dottedKeySchema, gridAxisSchema).optional().meta({
+    description:
+      "Cartesian product: each dotted key takes every value of its axis (a list, or { logspace: [min, max, count] }).",
+  }),
   random: z
     .strictObject({
       /** Number of points drawn. */
       count: z.int().min(1).max(10_000),
       /** Seed of the sampler: the same spec always draws the same points. */
       seed: z.int().min(0).default(0),
-      space: z.record(dottedKeySchema, distributionSchema),
+      space: z
+        .record(dottedKeySchema, distributionSchema)
+        .meta({ description: "Each dotted key and the distribution it is drawn from." }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: "Random search: `count` points drawn from `space` with the sampler seed `seed`." }),
   /** Explicit points, each a set of dotted keys and values. */
   list: z.array(z.record(dottedKeySchema, jsonValueSchema)).min(1).optional(),
 });
@@ -151,7 +172,9 @@ const configFragmentSchema = z.record(z.string(), z.unknown());
 export const architectureEntrySchema = z.preprocess(
   (v) => (typeof v === "string" ? { architecture: v } : v),
   z.strictObject({
-    architecture: architectureNameSchema,
+    architecture: architectureNameSchema.meta({
+      description: "The model family: transformer, hourglass, hnet or megabyte.",
+    }),
     /** Label in run names; default: the architecture. Give one when an architecture is listed twice. */
     name: labelSchema.optional(),
     /** Model config (the architecture's own schema in @bytelab/models), merged over the model defaults. */
@@ -176,8 +199,17 @@ export const baseConfigSchema = configFragmentSchema.default({});
 
 /** Fields every spec kind has. */
 export const commonSpecFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({ description: "Name of the sweep (shown in the dashboard, the CLI and run names)." }),
+  description: z
+    .string()
+    .max(10_000)
+    .optional()
+    .meta({ description: "Free text: what the experiment asks and why." }),
   base: baseConfigSchema,
   modelDefaults: modelDefaultsSchema,
   seeds: seedsSchema,

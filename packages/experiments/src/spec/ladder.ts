@@ -26,8 +26,15 @@ export const ladderSizeSchema = z
   .preprocess(
     (v) => (typeof v === "string" ? { preset: v } : v),
     z.strictObject({
+      /** Label of the size in run names (default: the preset's name). */
       name: labelSchema.optional(),
-      preset: z.enum(Object.keys(SIZE_PRESETS) as [SizePresetName]).optional(),
+      preset: z
+        .enum(Object.keys(SIZE_PRESETS) as [SizePresetName])
+        .optional()
+        .meta({
+          description:
+            "A built-in size: xs (width and depth x0.5), s (x1), m (x1.5), l (x2), xl (width x3, depth x2).",
+        }),
       /** Multiplies widths (rounded to keep head sizes whole). */
       width: z.number().positive().max(64).optional(),
       /** Multiplies layer counts (rounded, at least 1 where there was a layer). */
@@ -67,10 +74,16 @@ export type LadderSize = z.output<typeof ladderSizeSchema>;
  */
 export const ladderSpecSchema = z
   .strictObject({
-    kind: z.literal("ladder"),
+    kind: z
+      .literal("ladder")
+      .meta({ description: "ladder: architectures x sizes x budgets, for scaling curves." }),
     ...commonSpecFields,
-    architectures: z.array(architectureEntrySchema).min(1),
-    sizes: z.array(ladderSizeSchema).min(1),
+    architectures: z.array(architectureEntrySchema).min(1).meta({
+      description: "The architectures compared; each entry's model is the base that the sizes scale.",
+    }),
+    sizes: z.array(ladderSizeSchema).min(1).meta({
+      description: "Model sizes: a preset name (xs, s, m, l, xl) or { name, width, depth, model }.",
+    }),
     /** One run per budget (per architecture, size and seed). */
     budgets: z.array(budgetSchema).min(1),
   })

@@ -14,9 +14,11 @@ import { refineBaseKeys, refineUniqueLabels } from "./refinements";
  */
 export const sweepSpecSchema = z
   .strictObject({
-    kind: z.literal("sweep"),
+    kind: z.literal("sweep").meta({ description: "sweep (the default when `kind` is left out)." }),
     ...commonSpecFields,
-    architectures: z.array(architectureEntrySchema).min(1),
+    architectures: z.array(architectureEntrySchema).min(1).meta({
+      description: "The architectures compared: a name (`hnet`) or an entry with its own model config.",
+    }),
     /** Varied for every architecture (each entry may add its own). */
     parameters: parametersSchema.optional(),
     /** Compute per run; without it, base.steps / base.byteBudget (or the training default) applies. */
