@@ -12,7 +12,9 @@ import { NotFoundError } from "../errors";
  * windows of the training context length), on held-out text instead of generated text. It runs the model, so
  * callers ask for it on demand (the run page's button), and answers are cached per checkpoint. The model runs
  * in a child process (node + tsx, like the trainer's children): TF.js never loads into the web server, a slow
- * forward pass never blocks it, and its memory goes away with the child.
+ * forward pass never blocks it, and its memory goes away with the child. The checkpoint is read where the
+ * worker left it: its folder when that is on this machine, else downloaded from the artifact store
+ * (BYTELAB_ARTIFACTS: a shared folder or s3://, as the workers use it).
  */
 export const runBoundariesQuerySchema = z.object({
   /** Bytes of validation text to show (64-4096, default 512), cut at a UTF-8 character boundary. */
@@ -88,16 +90,60 @@ const childAnswerSchema = z.union([
 ]);
 type ChildAnswer = z.infer<typeof childAnswerSchema>;
 
-/** Runs the model of the checkpoint at `path` over `bytes` bytes of its dataset's validation text. */
-export async function computeBoundaries(path: string, bytes: number): Promise<ChildAnswer> {
+/** Where the child finds the checkpoint: a local folder, or an artifact-store URI (s3://...) to download. */
+export interface CheckpointSource {
+  uri: string;
+  sha256: string;
+  step: number | null;
+}
+
+/**
+ * A local folder holding the checkpoint: the URI's own folder when it is a file URI on this machine, else a
+ * download from the artifact store the environment names (BYTELAB_ARTIFACTS, as the workers use it) into a
+ * temporary folder (removed by `cleanup`).
+ */
+async function localCheckpoint(src: CheckpointSource): Promise<{ dir: string; cleanup: () => void }> {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  if (src.uri.startsWith("file:")) {
+    const dir = fileURLToPath(src.uri);
+    if (existsSync(/* turbopackIgnore: true */ dir)) return { dir, cleanup: () => undefined };
+  }
+  const artifacts = await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/artifacts");
+  const home = process.env.BYTELAB_HOME ?? join(process.cwd(), ".bytelab");
+  const store = artifacts.openArtifactStore(process.env.BYTELAB_ARTIFACTS, { home });
+  if (store.keyOf(src.uri) === null)
+    throw new Error(
+      `the checkpoint ${src.uri} is neither on this server's disk nor in the artifact store ${store.url} (set BYTELAB_ARTIFACTS as the workers do)`,
+    );
+  const runDir = mkdtempSync(join(tmpdir(), "bytelab-boundaries-"));
+  const cleanup = () => rmSync(runDir, { recursive: true, force: true });
+  try {
+    const got = await artifacts.downloadCheckpoint(store, src.uri, runDir, {
+      sha256: src.sha256,
+      ...(src.step !== null ? { step: src.step } : {}),
+    });
+    return { dir: got.dir, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** Runs the model of the checkpoint over `bytes` bytes of its dataset's validation text. */
+export async function computeBoundaries(src: CheckpointSource, bytes: number): Promise<ChildAnswer> {
   // Left to the runtime (the child runs this file with tsx): a bundler must not pull TF.js into the web server.
   const [{ initBackend }, train, data] = await Promise.all([
     import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/models"),
     import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/train"),
     import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/data"),
   ]);
+  const local = await localCheckpoint(src);
   await initBackend();
-  const { model, config } = await train.loadModelFromCheckpoint(path);
+  const { model, config } = await train.loadModelFromCheckpoint(local.dir).catch((error: unknown) => {
+    local.cleanup();
+    throw error;
+  });
   try {
     const known = data.listDatasets().find((d) => d.name === config.dataset);
     if (known && !known.available)
@@ -127,6 +173,7 @@ export async function computeBoundaries(path: string, bytes: number): Promise<Ch
     };
   } finally {
     model.dispose();
+    local.cleanup();
   }
 }
 
@@ -147,7 +194,7 @@ function thisFile(): string | null {
 const CHILD_TIMEOUT_MS = 180_000;
 
 /** computeBoundaries in a child process: node --import tsx boundaries.ts, one JSON line back. */
-function computeInChild(path: string, bytes: number): Promise<ChildAnswer> {
+function computeInChild(src: CheckpointSource, bytes: number): Promise<ChildAnswer> {
   const file = thisFile();
   if (!file)
     return Promise.resolve({
@@ -158,7 +205,7 @@ function computeInChild(path: string, bytes: number): Promise<ChildAnswer> {
     });
   const root = join(dirname(file), "..", "..", "..", "..");
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file, JSON.stringify({ path, bytes })], {
+    const child = spawn(process.execPath, ["--import", "tsx", file, JSON.stringify({ src, bytes })], {
       cwd: root,
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -230,20 +277,10 @@ export async function runBoundaries(
   const key = `${runId}\u0000${artifact.sha256}\u0000${q.bytes}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  let path: string;
-  try {
-    path = artifact.uri.startsWith("file:") ? fileURLToPath(artifact.uri) : artifact.uri;
-  } catch {
-    path = artifact.uri;
-  }
-  if (!existsSync(/* turbopackIgnore: true */ path))
-    return {
-      ...base,
-      checkpoint,
-      available: false,
-      reason: `the checkpoint ${artifact.uri} is not on this server's disk (it lives where the worker ran: share BYTELAB_HOME)`,
-    };
-  const answer = await computeInChild(path, q.bytes);
+  const answer = await computeInChild(
+    { uri: artifact.uri, sha256: artifact.sha256, step: artifact.step },
+    q.bytes,
+  );
   if (!answer.ok)
     return { ...base, checkpoint, seqLen: answer.seqLen, available: false, reason: answer.reason };
   const result: RunBoundaries = {
@@ -263,8 +300,13 @@ export async function runBoundaries(
 
 // The child: `node --import tsx boundaries.ts '{"path":...,"bytes":...}'` prints one JSON line.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = z.object({ path: z.string(), bytes: z.int() }).parse(JSON.parse(process.argv[2] ?? "{}"));
-  computeBoundaries(args.path, args.bytes).then(
+  const args = z
+    .object({
+      src: z.object({ uri: z.string(), sha256: z.string(), step: z.int().nullable() }),
+      bytes: z.int(),
+    })
+    .parse(JSON.parse(process.argv[2] ?? "{}"));
+  computeBoundaries(args.src, args.bytes).then(
     (answer) => {
       process.stdout.write(`${JSON.stringify(answer)}\n`);
       process.exit(0);
