@@ -133,3 +133,20 @@ describe("querySeries", () => {
     expect((zoom as InvalidInputError).details).toEqual([{ path: "to", issue: "to must be above from" }]);
   });
 });
+
+describe("querySeries fields", () => {
+  it("sends only the columns asked for (the others empty)", async () => {
+    const answer = await querySeries(env.ctx.pool, {
+      runs: ["long"],
+      metrics: ["train/loss"],
+      points: 50,
+      fields: "y",
+    });
+    const s = seriesOf(answer.series, "long");
+    expect(s.x.length).toBeGreaterThan(0);
+    expect(s.y.length).toBe(s.x.length);
+    expect([s.min, s.max, s.n, s.step]).toEqual([[], [], [], []]);
+    const bad = await querySeries(env.ctx.pool, { runs: ["long"], fields: "z" }).catch((e) => e);
+    expect((bad as InvalidInputError).details[0]?.path).toBe("fields.0");
+  });
+});

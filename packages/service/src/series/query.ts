@@ -388,6 +388,8 @@ export async function querySeries(pool: pg.Pool, query: SeriesQuery): Promise<Se
     s.n.push(r.n);
     s.step.push(r.step);
   }
+  const omitted = (["y", "min", "max", "n", "step"] as const).filter((f) => !q.fields.includes(f));
+  if (omitted.length) for (const series of byKey.values()) for (const f of omitted) series[f] = [];
   // Built to the schema's types; not re-validated here (100 runs x 500 points would cost more than the query):
   // the tests validate answers with seriesResponseSchema.
   return {

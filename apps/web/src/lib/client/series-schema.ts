@@ -35,8 +35,9 @@ const seriesSchema = z
     step: ints,
   })
   .refine(
-    (s) => [s.y, s.min, s.max, s.n, s.step].every((a) => a.length === s.x.length),
-    "every column of a series has one entry per x",
+    // A column the request left out (fields=...) is empty.
+    (s) => [s.y, s.min, s.max, s.n, s.step].every((a) => a.length === s.x.length || a.length === 0),
+    "every column of a series has one entry per x (or none, when not asked for)",
   );
 
 /** GET /api/v1/series and /api/v1/runs/{id}/series answers (same shape as seriesResponseSchema). */
