@@ -51,6 +51,14 @@ export const WorkerEnvSchema = z.object({
       "BYTELAB_ARTIFACTS must be file:///shared/path, an absolute path, or s3://bucket/prefix",
     )
     .optional(),
+  /**
+   * Start the training processes (one per slot) when the worker starts, not at its first job: a run taken over
+   * from a lost worker starts training seconds sooner (the TF.js stack is loaded). "0" to start them on demand.
+   */
+  WORKER_PREWARM: z
+    .enum(["0", "1", "false", "true"], { error: "WORKER_PREWARM must be 1 or 0" })
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
   /** Queue to consume (default bytelab-train); tests and separate fleets use their own. */
   WORKER_QUEUE: z.string().trim().min(1).max(200).default(QUEUE_NAMES.train),
   /**
@@ -58,24 +66,25 @@ export const WorkerEnvSchema = z.object({
    * OOM, machine gone) loses its jobs after this long, and another worker resumes them. BullMQ's default (30 s,
    * with a 30 s stalled check) means 30-60 s before a lost run moves again; ours is short because renewal is
    * cheap and always on time: training runs in a child process, so the worker's event loop is idle between
-   * IPC messages. 6 s still rides out a Redis restart of about 3 s (the renewal every 3 s retries).
+   * IPC messages (training children also run at a lower CPU priority). 5 s still rides out a Redis restart of
+   * a couple of seconds (the renewal every 2.5 s retries).
    */
   WORKER_LOCK_DURATION_MS: z.coerce
     .number()
     .int()
     .min(1_000, "WORKER_LOCK_DURATION_MS must be >= 1000")
-    .default(6_000),
+    .default(5_000),
   /**
    * How often workers look for jobs whose lock expired (a lost worker) and put them back in the queue. BullMQ
    * needs two checks to move a job (the first marks it, the next moves it if no renewal came), so a lost run
-   * is back in the queue at most lock + 2 x this after its worker died: about 8 s with the defaults. Each check
-   * is one small Lua script per worker.
+   * is back in the queue at most lock + 2 x this after its worker died: about 6 s with the defaults. Each check
+   * is one small Lua script per worker (two a second).
    */
   WORKER_STALLED_INTERVAL_MS: z.coerce
     .number()
     .int()
-    .min(500, "WORKER_STALLED_INTERVAL_MS must be >= 500")
-    .default(1_000),
+    .min(250, "WORKER_STALLED_INTERVAL_MS must be >= 250")
+    .default(500),
   /**
    * A job may be recovered from lost workers this many times before it fails. Losing a worker (SIGKILL,
    * OOM killer on the worker, a machine gone) is not a failure of the run's code and does not use one of

@@ -15,6 +15,7 @@ import { createTrainJob } from "./jobs/train";
 import type { TrainServices } from "./jobs/train-services";
 import { createLogger, type Logger } from "./logger";
 import { createProcessor } from "./processor";
+import { waitForLostRuns } from "./runs/lost-runs";
 import { requeueLostRunningRuns } from "./runs/reconcile-running";
 import { removeStaleWorkFolders, resolveHome } from "./runs/run-folder";
 import { failStalledOutRun, STALLED_OUT_REASON } from "./runs/stalled-out";
@@ -98,7 +99,7 @@ export async function startTrainerWorker(
   const worker = new Worker(queueName, createProcessor(registry, identity.id, log), {
     connection,
     concurrency: slots,
-    autorun: true,
+    autorun: false, // started below, once runs lost by dead workers are back in the queue
     lockDuration: env.WORKER_LOCK_DURATION_MS,
     stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
@@ -116,6 +117,18 @@ export async function startTrainerWorker(
     for (const id of jobIds) services.sessions.get(id)?.requestStop("lock-lost");
   });
   await worker.waitUntilReady();
+  if (env.WORKER_PREWARM) void children.prewarm(slots);
+  // Let the stalled check give back the runs of dead workers first: this worker (often their replacement)
+  // then resumes them instead of starting fresh runs while they wait for a free slot.
+  const lostQueue = openTrainQueue({ redisUrl: env.REDIS_URL, name: queueName });
+  const lost = await waitForLostRuns(prisma, lostQueue, {
+    silentForMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 3_000),
+    maxWaitMs: env.WORKER_LOCK_DURATION_MS + 2 * env.WORKER_STALLED_INTERVAL_MS + 1_000,
+  })
+    .catch(() => 0)
+    .finally(() => lostQueue.close().catch(() => {}));
+  if (lost > 0) log.info(`${lost} run(s) of workers that stopped heartbeating are back in the queue`);
+  void worker.run().catch((error: unknown) => log.error(`worker: ${(error as Error).message}`));
   log.info(`listening on queue "${queueName}"`);
 
   /** Queues this worker produces to: the reconciler's handle on the train queue. */

@@ -22,6 +22,8 @@ export class ChildPool {
 
   async acquire(): Promise<TrainingChild> {
     if (this.closed) throw new Error("the worker is shutting down; no new training processes");
+    // Children being started ahead of time: take one of those rather than fork another.
+    if (this.idle.length === 0 && this.warming) await this.warming;
     for (let child = this.idle.pop(); child; child = this.idle.pop()) {
       if (child.alive) return child;
       this.all.delete(child);
@@ -33,6 +35,36 @@ export class ChildPool {
       throw new Error("the worker is shutting down; no new training processes");
     }
     return child;
+  }
+
+  /**
+   * Forks up to `count` children ahead of the first jobs, so that a job (a run taken over from a lost worker,
+   * right after this worker started) does not wait for the TF.js stack to load. Failures are only logged: the
+   * job forks its child then.
+   */
+  prewarm(count: number): Promise<void> {
+    this.warming ??= this.warm(count).finally(() => {
+      this.warming = null;
+    });
+    return this.warming;
+  }
+
+  private warming: Promise<void> | null = null;
+
+  private async warm(count: number): Promise<void> {
+    const missing = Math.max(0, count - this.all.size);
+    await Promise.all(
+      Array.from({ length: missing }, async () => {
+        try {
+          const child = await TrainingChild.spawn(this.log, this.leastUsedPlacement());
+          this.all.add(child);
+          if (this.closed) await this.discard(child);
+          else this.idle.push(child);
+        } catch (error) {
+          this.log.warn(`could not start a training process ahead of time: ${(error as Error).message}`);
+        }
+      }),
+    );
   }
 
   /** Returns `child` after a run; `reusable` = the run ended with a result (not an exception or a kill). */

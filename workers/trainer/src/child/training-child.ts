@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { MetricRecord } from "@bytelab/train/metrics";
 import type { ChildPlacement } from "../devices";
@@ -76,6 +77,15 @@ export class TrainingChild {
       serialization: "json",
       env: { ...process.env, ...placement.env },
     });
+    // Training is CPU-bound and can wait a moment; the control plane cannot: lock renewal, heartbeats, IPC,
+    // and on a shared host Postgres, Redis and a worker starting again to take over a lost run. So the child
+    // runs at a lower CPU priority (nice 10): it still gets every idle cycle.
+    if (proc.pid !== undefined)
+      try {
+        setPriority(proc.pid, 10);
+      } catch {
+        // not permitted here: it runs at the worker's priority
+      }
     const child = new TrainingChild(proc, log, placement);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

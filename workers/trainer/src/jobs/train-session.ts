@@ -135,6 +135,9 @@ export class TrainingSession {
         {
           onStarted: (message) => {
             started = message;
+            s.log.info(
+              `run ${runId}: training ${message.startStep > 0 ? `from step ${message.startStep}` : "from step 0"} (attempt ${opts.fence.attempt}, process ${child.pid})`,
+            );
             metadata = withDbRetry(
               `run ${runId}: metadata`,
               () => this.recordStart(message, opts.fence, device),
