@@ -8,8 +8,12 @@
         ["OS=='mac'", {
           "libraries": ["-framework Accelerate"],
           "xcode_settings": {
-            "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-mcpu=native", "-fno-math-errno", "-fopenmp-simd"]
-          }
+            "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fno-math-errno", "-fopenmp-simd"]
+          },
+          "conditions": [
+            ["target_arch=='arm64'", { "xcode_settings": { "OTHER_CFLAGS+": ["-mcpu=native"] } }],
+            ["target_arch=='x64'", { "xcode_settings": { "OTHER_CFLAGS+": ["-march=native"] } }]
+          ]
         }, {
           "libraries": ["-lopenblas", "-lpthread", "-lm"]
         }]

@@ -17,8 +17,13 @@
 #endif
 
 #define MAX_THREADS 64
-/* How long an idle worker spins before it sleeps (a training step's kernels follow each other closely). */
-#define SPIN_NS 100000L
+/*
+ * How long an idle worker spins for the next job, and the caller for its stragglers, before sleeping.
+ * Short: on a busy host a spinning thread burns the CPU share the scheduler would otherwise give it when it
+ * has work (2 threads of a run get ~2x one thread's share there only if neither wastes it spinning);
+ * BYTELAB_SPIN_US overrides it.
+ */
+static long spin_ns = 20000L;
 
 /*
  * Task claims go through one 64-bit word: generation (24 bits) | task count (20) | next index (20). A claim
@@ -39,6 +44,8 @@ static int nworkers = 0; /* threads besides the caller */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+/* The caller sleeps here for stragglers; whoever finishes a job's last task wakes it. */
+static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
 
 static struct {
   task_fn fn;
@@ -71,7 +78,12 @@ static void run_tasks(uint64_t gen) {
     task_fn fn = slots[gen & 1].fn;
     void *ctx = slots[gen & 1].ctx;
     fn(ctx, (long)idx);
-    atomic_fetch_add_explicit(&done_tasks, 1, memory_order_release);
+    if (atomic_fetch_add_explicit(&done_tasks, 1, memory_order_acq_rel) + 1 == (long)tasks) {
+      /* The job's last task: wake the caller if it sleeps (taking the lock orders this after its check). */
+      pthread_mutex_lock(&lock);
+      pthread_cond_broadcast(&finished);
+      pthread_mutex_unlock(&lock);
+    }
   }
 }
 
@@ -84,7 +96,7 @@ static void *worker_main(void *arg) {
     while (atomic_load_explicit(&published, memory_order_acquire) == seen && !atomic_load(&stopping)) {
       CPU_RELAX();
       if (++spins % 128 == 0) {
-        if (now_ns() - start > SPIN_NS) {
+        if (now_ns() - start > spin_ns) {
           pthread_mutex_lock(&lock);
           atomic_fetch_add(&sleepers, 1);
           while (atomic_load(&published) == seen && !atomic_load(&stopping)) pthread_cond_wait(&wake, &lock);
@@ -120,11 +132,17 @@ void parallel_for(long tasks, task_fn fn, void *ctx) {
     pthread_mutex_unlock(&lock);
   }
   run_tasks(gen);
-  /* Wait for the tasks other threads claimed. */
+  /* Wait for the tasks other threads claimed: spin briefly, then sleep until the last one wakes us. */
+  long start = now_ns();
   int spins = 0;
   while (atomic_load_explicit(&done_tasks, memory_order_acquire) < tasks) {
     CPU_RELAX();
-    if (++spins % 64 == 0) sched_yield();
+    if (++spins % 64 == 0 && now_ns() - start > spin_ns) {
+      pthread_mutex_lock(&lock);
+      while (atomic_load_explicit(&done_tasks, memory_order_acquire) < tasks) pthread_cond_wait(&finished, &lock);
+      pthread_mutex_unlock(&lock);
+      break;
+    }
   }
 }
 
@@ -140,6 +158,8 @@ static void stop_workers(void) {
 }
 
 void pool_set_threads(int threads) {
+  const char *spin = getenv("BYTELAB_SPIN_US");
+  if (spin && *spin) spin_ns = atol(spin) * 1000L;
   if (threads < 1) threads = 1;
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if (threads - 1 == nworkers) return;
