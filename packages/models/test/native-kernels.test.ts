@@ -252,7 +252,7 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
     expectClose(fused.grads[0]!, want.grads[0]!, 2e-5, "gradient");
   });
 
-  it("copies: transpose, concat, split, slice and tile match cpu (float32 and int32)", async () => {
+  it("copies: transpose, concat, split, slice, tile and pad match cpu (float32 and int32)", async () => {
     const x = input([3, 5, 4, 6], 1);
     const ops: Array<[string, (t: tf.Tensor) => tf.Tensor]> = [
       ["transpose 0213", (t) => t.transpose([0, 2, 1, 3])],
@@ -261,6 +261,19 @@ describe.skipIf(!status.loaded && !required)("native kernels", () => {
       ["split axis 3", (t) => tf.concat(tf.split(t, [1, 3, 2], 3).reverse(), 3)],
       ["slice", (t) => t.slice([1, 0, 2, 1], [2, 5, 2, 4])],
       ["tile", (t) => t.slice([0, 0, 0, 0], [1, 5, 1, 6]).tile([2, 1, 3, 2])],
+      [
+        "pad",
+        (t) =>
+          t.pad(
+            [
+              [0, 1],
+              [2, 0],
+              [1, 1],
+              [0, 3],
+            ],
+            7,
+          ),
+      ],
     ];
     for (const [name, op] of ops) {
       const got = tf.tidy(() => op(tf.tensor(x.values, x.shape)).dataSync().slice());

@@ -4,6 +4,8 @@ import {
   type ConcatAttrs,
   type KernelConfig,
   type KernelFunc,
+  PadV2,
+  type PadV2Attrs,
   Slice,
   type SliceAttrs,
   SplitV,
@@ -16,12 +18,12 @@ import {
   type TransposeAttrs,
   util,
 } from "@tensorflow/tfjs";
-import { asWasmBackend, sizeOf, stridesOf, tensorData, type WasmBackend } from "./heap";
+import { asWasmBackend, heapView, sizeOf, stridesOf, tensorData, type WasmBackend } from "./heap";
 import { nativeOn } from "./native";
 import { stockKernelFunc } from "./stock";
 
 /**
- * Transpose, Concat, SplitV, Slice and Tile as native strided copies (native/src/kernels.c k_copy: merges
+ * Transpose, Concat, SplitV, Slice, Tile and PadV2 as native strided copies (native/src/kernels.c k_copy: merges
  * contiguous dimensions, copies whole rows, splits large copies across threads). Every one of them is a
  * view copy: out[i] = x[offset + sum i_d stride_d]. float32 / int32 only (4-byte elements); other dtypes run
  * the stock kernels.
@@ -150,6 +152,23 @@ function tile(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: TileAt
   return out;
 }
 
+/** The constant fills the output, then x is copied into its interior. */
+function pad(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: PadV2Attrs }): TensorInfo {
+  const { x } = args.inputs;
+  if (!FOUR_BYTES.has(x.dtype)) return stockKernelFunc(PadV2, args.backend)(args as never) as TensorInfo;
+  const backend = asWasmBackend(args.backend);
+  const { paddings, constantValue } = args.attrs;
+  const outShape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (sizeOf(outShape) === 0) return out;
+  heapView(backend, out).fill(constantValue);
+  const outStrides = stridesOf(outShape);
+  let offset = 0;
+  for (let d = 0; d < outShape.length; d++) offset += paddings[d]![0] * outStrides[d]!;
+  copy(backend, x, 0, out, offset, x.shape, stridesOf(x.shape), outStrides);
+  return out;
+}
+
 const config = (kernelName: string, kernelFunc: unknown): KernelConfig => ({
   kernelName,
   backendName: "wasm",
@@ -163,4 +182,5 @@ export const NATIVE_COPY_KERNELS: readonly KernelConfig[] = [
   config(Slice, slice),
   config(SplitV, splitV),
   config(Tile, tile),
+  config(PadV2, pad),
 ];
