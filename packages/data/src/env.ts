@@ -8,7 +8,7 @@ import { z } from "zod";
  * - BYTELAB_HOME: root of bytelab's local state; datasets are cached in $BYTELAB_HOME/datasets.
  * - BYTELAB_ENWIK8_URL / BYTELAB_TEXT8_URL: a mirror of the zip (the pinned checksum still applies).
  */
-const dataEnvSchema = z.object({
+export const dataEnvSchema = z.object({
   BYTELAB_HOME: z.string().trim().min(1).optional(),
   BYTELAB_ENWIK8_URL: z.url().optional(),
   BYTELAB_TEXT8_URL: z.url().optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "./errors";
 
-const serverEnvSchema = z.object({
+export const serverEnvSchema = z.object({
   DATABASE_URL: z
     .string({ error: "DATABASE_URL is not set: point it at Postgres (postgres://user:pass@host:5432/db)" })
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
@@ -35,7 +35,7 @@ export function serverEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   return parsed.data;
 }
 
-const apiEnvSchema = z.object({
+export const apiEnvSchema = z.object({
   /**
    * The address the server listens on (npm start passes its --hostname; the Docker image's HOSTNAME). Unset
    * means every interface. It decides the default auth mode: open reads on loopback, keys elsewhere.
