@@ -360,7 +360,8 @@ export async function runChaosSoak(o: ChaosOptions): Promise<ChaosReport> {
       if (o.cycle?.length) return o.cycle[turn++ % o.cycle.length]!;
       let x = random() * total;
       for (const [k, w] of Object.entries(o.weights) as [FaultKind, number][]) {
-        if ((x -= w) < 0) return k;
+        x -= w;
+        if (x < 0) return k;
       }
       return "worker-sigkill";
     };
