@@ -65,10 +65,13 @@ function isJsonValue(n: JsonSchema): boolean {
 }
 
 function numberRange(node: JsonSchema, kind: string): string {
-  const min = node.minimum as number | undefined;
-  const xmin = node.exclusiveMinimum as number | undefined;
-  const max = node.maximum as number | undefined;
-  const xmax = node.exclusiveMaximum as number | undefined;
+  // zod's safe-integer bounds say nothing a reader needs.
+  const bound = (v: unknown) =>
+    typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined;
+  const min = bound(node.minimum);
+  const xmin = bound(node.exclusiveMinimum);
+  const max = bound(node.maximum);
+  const xmax = bound(node.exclusiveMaximum);
   const lo = xmin !== undefined ? `(${xmin}` : min !== undefined ? `[${min}` : undefined;
   const hi = xmax !== undefined ? `${xmax})` : max !== undefined ? `${max}]` : undefined;
   if (lo && hi) return `${kind} in ${lo}, ${hi}`;
@@ -97,7 +100,8 @@ export function typeText(node: JsonSchema, opts: TypeOptions, seen: ReadonlySet<
   if (n.anyOf ?? n.oneOf) return (n.anyOf ?? n.oneOf)!.map((b) => typeText(b, opts, next)).join(" or ");
   if (n.const !== undefined) return jsonCode(n.const);
   if (n.enum) return n.enum.map(jsonCode).join(" \\| ");
-  const type = Array.isArray(n.type) ? n.type.join(" or ") : n.type;
+  if (Array.isArray(n.type)) return n.type.map((t) => typeText({ ...n, type: t }, opts, next)).join(" or ");
+  const type = n.type;
   if (type === "integer" || type === "number") return numberRange(n, type);
   if (type === "string") {
     if (n.format === "uri") return "URL";
