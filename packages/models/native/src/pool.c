@@ -57,6 +57,17 @@ static atomic_ulong published; /* full-width generation, for waking */
 static atomic_int stopping;
 static atomic_int sleepers;
 
+/*
+ * Adaptive fallback for oversubscribed hosts: when the caller keeps waiting longer for the workers' tasks
+ * than it spent on its own (the workers are not getting CPU time), jobs run on the calling thread alone for
+ * a while, then the workers are tried again. Safe because results never depend on which thread runs a
+ * task. On a host with idle cores this never triggers.
+ */
+static int strikes = 0;
+static long serial_left = 0;
+#define STRIKES_TO_SERIAL 8
+#define SERIAL_JOBS 512
+
 static long now_ns(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -115,10 +126,12 @@ static void *worker_main(void *arg) {
 
 void parallel_for(long tasks, task_fn fn, void *ctx) {
   if (tasks <= 0) return;
-  if (nworkers == 0 || tasks == 1 || tasks > (long)TASK_MASK) {
+  if (nworkers == 0 || tasks == 1 || tasks > (long)TASK_MASK || serial_left > 0) {
+    if (serial_left > 0 && nworkers > 0 && tasks > 1) serial_left--;
     for (long i = 0; i < tasks; i++) fn(ctx, i);
     return;
   }
+  long t0 = now_ns();
   unsigned long gen = atomic_load(&published) + 1;
   slots[gen & 1].fn = fn;
   slots[gen & 1].ctx = ctx;
@@ -134,6 +147,7 @@ void parallel_for(long tasks, task_fn fn, void *ctx) {
   run_tasks(gen);
   /* Wait for the tasks other threads claimed: spin briefly, then sleep until the last one wakes us. */
   long start = now_ns();
+  long own = start - t0;
   int spins = 0;
   while (atomic_load_explicit(&done_tasks, memory_order_acquire) < tasks) {
     CPU_RELAX();
@@ -143,6 +157,15 @@ void parallel_for(long tasks, task_fn fn, void *ctx) {
       pthread_mutex_unlock(&lock);
       break;
     }
+  }
+  long waited = now_ns() - start;
+  if (waited > own && waited > 50000L) {
+    if (++strikes >= STRIKES_TO_SERIAL) {
+      strikes = 0;
+      serial_left = SERIAL_JOBS;
+    }
+  } else if (strikes > 0) {
+    strikes--;
   }
 }
 
