@@ -158,7 +158,7 @@ function findTorch(): { python: string; version: string } | { missing: string } 
   }
   return {
     missing:
-      "no python with torch >= 2 (set BYTELAB_TORCH_PYTHON). Offline: python3 -m venv --system-site-packages .venv-torch && .venv-torch/bin/pip install --no-deps --no-index torch (from pip's find-links folder), then BYTELAB_TORCH_PYTHON=.venv-torch/bin/python",
+      "no python with torch >= 2: set BYTELAB_TORCH_PYTHON (bench/anchors/README.md: python3 -m venv --system-site-packages .bytelab/torch-venv && .bytelab/torch-venv/bin/pip install --no-deps --no-index torch)",
   };
 }
 
