@@ -33,7 +33,7 @@ export const startEnvSchema = z.object({
   BYTELAB_HOME: z.string().trim().optional(),
   /** Web app port (the URL printed at the end). */
   PORT: port("PORT", 3000),
-  /** Interface the web app listens on; loopback by default (the dashboard has no login yet). */
+  /** Interface the web app listens on; loopback by default, where the dashboard and API need no key (any other address requires API keys: BYTELAB_AUTH). */
   BYTELAB_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** Fixed default, so the same data folder is served on the same port every time. */
   BYTELAB_PG_PORT: port("BYTELAB_PG_PORT", 54_329),
