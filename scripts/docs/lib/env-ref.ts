@@ -339,7 +339,8 @@ const NOTES: Record<string, Note> = {
   BYTELAB_GOLDEN_DIR: {
     component: "tests",
     default: "`../shared/golden`",
-    meaning: "Golden fixtures of the conformance tests.",
+    meaning:
+      "Extra golden fixtures the conformance tests check when the folder exists; the public set in `packages/models/test/fixtures/golden` always runs.",
   },
   BYTELAB_REQUIRE_NATIVE: {
     component: "tests",

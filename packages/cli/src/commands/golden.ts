@@ -25,8 +25,8 @@ export function registerGoldenCommands(program: Command): void {
       epilogue(
         `
 Examples:
-  npx bytelab golden check ../shared/golden
-  npx bytelab golden check ../shared/golden/hnet_1stage --verbose
+  npx bytelab golden check packages/models/test/fixtures/golden
+  npx bytelab golden check packages/models/test/fixtures/golden/hnet_1stage_T --verbose
 
 Prints one JSON line per fixture: {"fixture","architecture","maxAbsLogitDiff","routingOk","pass",...}.
 Exit 0 only when every fixture passes, 1 when one fails, 2 for a folder without fixtures.`,

@@ -2,7 +2,7 @@ import type { GoldenRunResult } from "./adapter";
 import { type GoldenFixture, loadGoldenFixture } from "./fixture";
 import { goldenAdapterFor } from "./registry";
 
-/** Tolerances from ../shared/golden/README.md ("Pass criteria"). */
+/** Tolerances from packages/models/test/fixtures/golden/README.md ("Pass criteria"). */
 export const ROUTING_PROB_TOLERANCE = 1e-5;
 export const RATIO_LOSS_TOLERANCE = 1e-5;
 export const LOSS_TOLERANCE = 1e-4;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Schema of a golden fixture's manifest.json (../shared/golden/README.md is the spec).
+ * Schema of a golden fixture's manifest.json (packages/models/test/fixtures/golden/README.md is the spec).
  * Unknown keys are kept (`looseObject`): newer fixtures may add fields that older code ignores.
  */
 const int = z.number().int();
