@@ -197,8 +197,9 @@ describe("sweeps list", () => {
     expect(await first.locator(".count.status-FAILED").evaluate((el) => getComputedStyle(el).color)).toBe(
       "rgb(248, 81, 73)",
     );
-    // Finished runs count as done (the service's progress): 2 of 3 runs of 100 steps.
-    expect(await first.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("66");
+    // The service's progress: the COMPLETED run counts as done, the FAILED one only the steps it trained
+    // (none here), so a sweep with failures never reads as finished work: 1 of 3 runs of 100 steps.
+    expect(await first.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("33");
     await shoot(page, "sweeps-list", "dark");
 
     await page.getByRole("link", { name: "Older →" }).click();
