@@ -1,5 +1,8 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bytelabHome } from "@bytelab/data/env";
+import { databaseUrlSchema } from "@bytelab/db/env";
+import { redisUrlSchema } from "@bytelab/queue/env";
 import { z } from "zod";
 import { StartError } from "./errors";
 
@@ -19,12 +22,13 @@ const flag = z
   .default("")
   .transform((v) => v === "1" || v === "true");
 
-const optionalUrl = (name: string, pattern: RegExp, example: string) =>
+/** Unset or empty: not given; else checked by the variable's one schema. */
+const optionalUrl = (schema: z.ZodType<string, string>) =>
   z
     .string()
     .trim()
     .transform((v) => (v === "" ? undefined : v))
-    .pipe(z.string().regex(pattern, `${name} must look like ${example}`).optional())
+    .pipe(schema.optional())
     .optional();
 
 /** Everything `npm start` reads from the environment, with its default and the reason for it. */
@@ -40,9 +44,9 @@ export const startEnvSchema = z.object({
   BYTELAB_REDIS_PORT: port("BYTELAB_REDIS_PORT", 56_379),
   BYTELAB_REDIS_BIN: z.string().trim().min(1).default("redis-server"),
   /** Use an existing Postgres instead of the embedded one. */
-  DATABASE_URL: optionalUrl("DATABASE_URL", /^postgres(ql)?:\/\//, "postgres://user:pass@host:5432/db"),
+  DATABASE_URL: optionalUrl(databaseUrlSchema),
   /** Use an existing Redis instead of launching redis-server. */
-  REDIS_URL: optionalUrl("REDIS_URL", /^rediss?:\/\//, "redis://host:6379"),
+  REDIS_URL: optionalUrl(redisUrlSchema),
   /** `next dev` (hot reload, compiles pages on first visit) instead of a production build. */
   BYTELAB_DEV: flag,
   /** How long to wait for the web app and the first worker heartbeat before giving up. */
@@ -73,13 +77,8 @@ export function loadStartConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): St
     );
   }
   const e = parsed.data;
-  const home = e.BYTELAB_HOME
-    ? isAbsolute(e.BYTELAB_HOME)
-      ? e.BYTELAB_HOME
-      : resolve(cwd, e.BYTELAB_HOME)
-    : null;
   return {
-    home: home ?? join(REPO_ROOT, ".bytelab"),
+    home: bytelabHome({ BYTELAB_HOME: e.BYTELAB_HOME }, cwd),
     repoRoot: REPO_ROOT,
     webPort: e.PORT,
     webHost: e.BYTELAB_HOST,

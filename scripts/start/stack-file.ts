@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { join } from "node:path";
+import { databaseUrlSchema } from "@bytelab/db/env";
+import { redisUrlSchema } from "@bytelab/queue/env";
 import { z } from "zod";
-import { REPO_ROOT } from "./config";
 
 /**
  * BYTELAB_HOME/bytelab.stack.json: where the services of a running `npm start` listen, so that other
@@ -14,8 +15,8 @@ export const LocalStackSchema = z.object({
   /** pid of `npm start` (scripts/start.ts): the file is live only while it runs. */
   launcher: z.number().int().positive(),
   startedAt: z.string(),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//),
-  redisUrl: z.string().regex(/^rediss?:\/\//),
+  databaseUrl: databaseUrlSchema,
+  redisUrl: redisUrlSchema,
   /** The dashboard's URL (it answers once the web app is up). */
   webUrl: z.string(),
 });
@@ -23,12 +24,8 @@ export type LocalStack = z.infer<typeof LocalStackSchema>;
 
 export const STACK_FILE_NAME = "bytelab.stack.json";
 
-/** BYTELAB_HOME as `npm start` resolves it (scripts/start/config.ts): relative to the cwd, else ./.bytelab. */
-export function bytelabHome(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const home = env.BYTELAB_HOME?.trim();
-  if (!home) return join(REPO_ROOT, ".bytelab");
-  return isAbsolute(home) ? home : resolve(cwd, home);
-}
+/** BYTELAB_HOME, resolved as every process does (@bytelab/data). */
+export { bytelabHome } from "@bytelab/data/env";
 
 export function stackFilePath(home: string): string {
   return join(home, STACK_FILE_NAME);

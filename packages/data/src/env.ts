@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 /**
@@ -32,6 +33,9 @@ export function readDataEnv(env: NodeJS.ProcessEnv = process.env): DataEnv {
   return parsed.data;
 }
 
+// BYTELAB_HOME, bytelab's local state (embedded Postgres/Redis data, the stack file, run work folders, the
+// dataset cache), is resolved here, the same way by every process: `npm start`, the worker, the CLI, the web app.
+
 /** The nearest ancestor of `from` holding a package.json with npm workspaces (the bytelab checkout). */
 export function findProjectRoot(from: string = process.cwd()): string | undefined {
   let dir = resolve(/*turbopackIgnore: true*/ from);
@@ -51,14 +55,26 @@ export function findProjectRoot(from: string = process.cwd()): string | undefine
   }
 }
 
+/** The checkout this code runs from (else the one around the working directory). */
+function checkoutRoot(cwd: string): string | undefined {
+  return findProjectRoot(dirname(fileURLToPath(import.meta.url))) ?? findProjectRoot(cwd);
+}
+
 /**
- * Where downloaded datasets are cached: `home` (an explicit option) or $BYTELAB_HOME, plus
- * "/datasets"; else `<project root>/.bytelab/datasets`; else `~/.cache/bytelab/datasets`.
+ * BYTELAB_HOME: the variable (trimmed; a relative path starts at `cwd`), else `<checkout>/.bytelab`, else
+ * `~/.cache/bytelab` when the code runs outside a checkout.
  */
+export function bytelabHome(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): string {
+  const value = env.BYTELAB_HOME?.trim();
+  if (value) return isAbsolute(value) ? value : resolve(/*turbopackIgnore: true*/ cwd, value);
+  const root = checkoutRoot(cwd);
+  return root ? join(root, ".bytelab") : join(homedir(), ".cache", "bytelab");
+}
+
+/** Where downloaded datasets are cached: `<home>/datasets`, home being `home` (an explicit option) or bytelabHome(). */
 export function datasetsDir(home?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const root = home ?? readDataEnv(env).BYTELAB_HOME;
-  if (root) return join(resolve(root), "datasets");
-  const project = findProjectRoot();
-  if (project) return join(project, ".bytelab", "datasets");
-  return join(homedir(), ".cache", "bytelab", "datasets");
+  return join(home !== undefined ? resolve(home) : bytelabHome(readDataEnv(env)), "datasets");
 }

@@ -11,7 +11,7 @@
  */
 export type { Corpus } from "./corpus";
 export { type Dataset, type OpenDatasetOptions, openDataset } from "./dataset";
-export { datasetsDir, findProjectRoot } from "./env";
+export { bytelabHome, datasetsDir, findProjectRoot } from "./env";
 export { DatasetError } from "./errors";
 export {
   type EvaluationOptions,

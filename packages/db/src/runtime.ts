@@ -17,7 +17,7 @@ export type {
 export { ArtifactKind, EventLevel, RunEventKind, RunStatus, WorkerStatus } from "./generated/prisma/enums";
 
 export { createPrismaClient, disconnectPrisma, getPool, getPrisma } from "./client";
-export { resolveDatabaseUrl } from "./env";
+export { databaseUrlSchema, resolveDatabaseUrl } from "./env";
 export { metricSeries, type SeriesOptions, type SeriesPoint } from "./metrics/series";
 export * from "./json";
 

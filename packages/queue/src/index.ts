@@ -23,7 +23,7 @@ export {
   watchCancellations,
 } from "./cancel";
 export { addTrainJobs, EnqueueError, type EnqueueOptions } from "./enqueue";
-export { resolveRedisUrl } from "./env";
+export { redisUrlSchema, resolveRedisUrl } from "./env";
 export { jobItemsFor, RUN_JOB_FIELDS } from "./job-items";
 export { JOB_NAMES, type JobName, QUEUE_NAMES, type QueueName } from "./names";
 export { DEFAULT_JOB_OPTIONS, RUN_PRIORITY_RANGE, toBullPriority, trainJobOptions } from "./options";

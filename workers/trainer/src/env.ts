@@ -1,14 +1,11 @@
-import { QUEUE_NAMES } from "@bytelab/queue";
+import { databaseUrlSchema } from "@bytelab/db/env";
+import { QUEUE_NAMES, redisUrlSchema } from "@bytelab/queue";
 import { z } from "zod";
 
 /** The trainer worker's environment: every variable, its default, and why. */
 export const WorkerEnvSchema = z.object({
-  DATABASE_URL: z
-    .string({ error: "DATABASE_URL is not set; export DATABASE_URL=postgres://user:pass@host:5432/bytelab" })
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
-  REDIS_URL: z
-    .string({ error: "REDIS_URL is not set; export REDIS_URL=redis://host:6379" })
-    .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
+  DATABASE_URL: databaseUrlSchema,
+  REDIS_URL: redisUrlSchema,
   /** Runs trained at once. Default: one per GPU, or 1 on CPU (TF.js already uses every core for one run). */
   WORKER_SLOTS: z.coerce
     .number({ error: "WORKER_SLOTS must be a whole number >= 1" })

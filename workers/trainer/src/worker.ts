@@ -1,4 +1,5 @@
 import { ArtifactStoreConfigError, openArtifactStore } from "@bytelab/artifacts";
+import { bytelabHome } from "@bytelab/data/env";
 import { getPool, getPrisma, markWorkerStopped, registerWorker } from "@bytelab/db/runtime";
 import { JOB_NAMES, openTrainQueue, QUEUE_NAMES, requeueOrphans } from "@bytelab/queue";
 import { Worker } from "bullmq";
@@ -17,7 +18,7 @@ import { createLogger, type Logger } from "./logger";
 import { createProcessor } from "./processor";
 import { waitForLostRuns } from "./runs/lost-runs";
 import { requeueLostRunningRuns } from "./runs/reconcile-running";
-import { removeStaleWorkFolders, resolveHome } from "./runs/run-folder";
+import { removeStaleWorkFolders } from "./runs/run-folder";
 import { failStalledOutRun, STALLED_OUT_REASON } from "./runs/stalled-out";
 
 /** The queue training jobs arrive on (QUEUE_NAMES.train; WORKER_QUEUE overrides it). */
@@ -42,7 +43,7 @@ export async function startTrainerWorker(
 ): Promise<RunningTrainerWorker> {
   const identity = workerIdentity(env.WORKER_ID);
   const log = opts.log ?? createLogger(identity.id);
-  const home = resolveHome(env.BYTELAB_HOME);
+  const home = bytelabHome({ BYTELAB_HOME: env.BYTELAB_HOME });
   let store: ReturnType<typeof openArtifactStore>;
   try {
     store = openArtifactStore(env.BYTELAB_ARTIFACTS, { home });

@@ -1,13 +1,11 @@
+import { databaseUrlSchema } from "@bytelab/db/env";
+import { redisUrlSchema } from "@bytelab/queue/env";
 import { z } from "zod";
 import { ApiError } from "./errors";
 
 export const serverEnvSchema = z.object({
-  DATABASE_URL: z
-    .string({ error: "DATABASE_URL is not set: point it at Postgres (postgres://user:pass@host:5432/db)" })
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
-  REDIS_URL: z
-    .string({ error: "REDIS_URL is not set: point it at Redis (redis://host:6379)" })
-    .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://"),
+  DATABASE_URL: databaseUrlSchema,
+  REDIS_URL: redisUrlSchema,
   /** A worker counts as alive when its last heartbeat is at most this old. */
   BYTELAB_WORKER_ALIVE_MS: z.coerce.number().int().positive().default(15_000),
   /** The BullMQ queue runs are submitted to (workers consume WORKER_QUEUE; both default to bytelab-train). */

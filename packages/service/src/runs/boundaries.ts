@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bytelabHome } from "@bytelab/data/env";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -110,7 +111,7 @@ async function localCheckpoint(src: CheckpointSource): Promise<{ dir: string; cl
     if (existsSync(/* turbopackIgnore: true */ dir)) return { dir, cleanup: () => undefined };
   }
   const artifacts = await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@bytelab/artifacts");
-  const home = process.env.BYTELAB_HOME ?? join(process.cwd(), ".bytelab");
+  const home = bytelabHome();
   const store = artifacts.openArtifactStore(process.env.BYTELAB_ARTIFACTS, { home });
   if (store.keyOf(src.uri) === null)
     throw new Error(

@@ -1,15 +1,7 @@
 import { readdirSync, rmSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { PrismaClient } from "@bytelab/db/runtime";
 import type { Logger } from "../logger";
-
-const repoRoot = new URL("../../../../", import.meta.url);
-
-/** BYTELAB_HOME as the worker resolves it: the variable (relative to the cwd), else <project root>/.bytelab. */
-export function resolveHome(home: string | undefined): string {
-  if (home) return isAbsolute(home) ? home : resolve(home);
-  return join(decodeURIComponent(repoRoot.pathname), ".bytelab");
-}
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,200}$/;
 const WORK_FOLDER = /^([A-Za-z0-9_-]{1,200})-a(\d+)$/;
