@@ -1,8 +1,10 @@
+import { createRequire } from "node:module";
 import type { DataType, TensorInfo } from "@tensorflow/tfjs";
 
 /**
  * The parts of tfjs-backend-wasm's `BackendWasm` the kernel fixes use. The package does not export
- * these types, so they are spelled out here (checked against @tensorflow/tfjs-backend-wasm 4.22).
+ * these types, so they are spelled out here (checked against @tensorflow/tfjs-backend-wasm 4.22.0, pinned
+ * exactly in package.json; `assertWasmBackendShape` checks them when the backend is registered).
  * Tensor data lives in the wasm heap at `memoryOffset`; the C++ side knows each tensor by an integer id.
  */
 export interface WasmModule {
@@ -91,4 +93,58 @@ export function stridesOf(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length).fill(1);
   for (let i = shape.length - 2; i >= 0; i--) strides[i] = strides[i + 1]! * shape[i + 1]!;
   return strides;
+}
+
+/** The tfjs-backend-wasm release the shapes above were read from (pinned exactly in package.json). */
+export const WASM_BACKEND_VERSION_CHECKED = "4.22.0";
+
+/** The installed tfjs-backend-wasm version, for messages. */
+export function installedWasmBackendVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require("@tensorflow/tfjs-backend-wasm/package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The private members of BackendWasm that `WasmBackend` names and the kernel fixes touch. */
+function missingMembers(backend: unknown): string[] {
+  const b = backend as Partial<Record<string, unknown>> | null;
+  const wasm = (b?.wasm ?? null) as Partial<Record<string, unknown>> | null;
+  const glue = (wasm?.tfjs ?? null) as Partial<Record<string, unknown>> | null;
+  const fn = (o: Partial<Record<string, unknown>> | null, k: string) => typeof o?.[k] === "function";
+  const checks: [string, boolean][] = [
+    ["wasm.HEAPU8", wasm?.HEAPU8 instanceof Uint8Array],
+    ["wasm.HEAP32", wasm?.HEAP32 instanceof Int32Array],
+    ["wasm.HEAPF32", wasm?.HEAPF32 instanceof Float32Array],
+    ["wasm._malloc()", fn(wasm, "_malloc")],
+    ["wasm._free()", fn(wasm, "_free")],
+    ["wasm._BatchMatMul()", fn(wasm, "_BatchMatMul")],
+    ["wasm._Softmax()", fn(wasm, "_Softmax")],
+    ["wasm.tfjs.registerTensor()", fn(glue, "registerTensor")],
+    ["wasm.tfjs.disposeData()", fn(glue, "disposeData")],
+    ["dataIdNextNumber", typeof b?.dataIdNextNumber === "number"],
+    ["dataIdMap.get()", fn((b?.dataIdMap ?? null) as Partial<Record<string, unknown>> | null, "get")],
+    ["makeOutput()", fn(b, "makeOutput")],
+    ["disposeData()", fn(b, "disposeData")],
+  ];
+  return checks.filter(([, ok]) => !ok).map(([name]) => name);
+}
+
+/**
+ * Checks once, when the wasm backend is registered, that its private members are where the kernel fixes
+ * expect them (tfjs-backend-wasm exports no types for them, so a new release may move them). Throws an error
+ * naming the installed version and the fix, instead of a kernel failing later with a TypeError.
+ */
+export function assertWasmBackendShape(backend: unknown): asserts backend is WasmBackend {
+  const missing = missingMembers(backend);
+  if (missing.length === 0) return;
+  throw new Error(
+    `@tensorflow/tfjs-backend-wasm ${installedWasmBackendVersion()} does not have the BackendWasm members ` +
+      `bytelab's wasm kernels use (${missing.join(", ")}); they were written against ` +
+      `${WASM_BACKEND_VERSION_CHECKED}. Fix: install @tensorflow/tfjs-backend-wasm@${WASM_BACKEND_VERSION_CHECKED} ` +
+      "(the version packages/models/package.json pins: npm install), or port src/wasm/heap.ts to the new " +
+      "release and update the pin.",
+  );
 }

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { processListeners, removeListenersAddedSince } from "./glue-listeners";
+import { assertWasmBackendShape } from "./heap";
 import { setUpStockKernels, useNativeKernels, useWasmKernelFixes, wasmKernelFixNames } from "./kernels";
 import { type NativeStatus, nativeStatus } from "./native";
 
@@ -62,10 +63,14 @@ export async function registerWasmBackend(): Promise<WasmBackendStatus> {
     status.kernelFixes = wasmKernelFixNames();
     status.ok = await tf.setBackend("wasm");
     const started = tf.findBackend("wasm");
-    if (status.ok && started) setUpStockKernels(started);
+    if (status.ok && started) {
+      assertWasmBackendShape(started);
+      setUpStockKernels(started);
+    }
     status.simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
     if (!status.ok) status.error = "tf.setBackend('wasm') returned false";
   } catch (error) {
+    status.ok = false;
     status.error =
       error instanceof Error ? error.message : String((error as { message?: string })?.message ?? error);
   } finally {
