@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 import type { CompareView } from "../../lib/series/compare-view";
-import { X_AXIS_LABELS } from "../../lib/series/format";
+import { AxisControls } from "../charts/axis-controls";
 
 /**
  * The compare chart's controls: metric, x-axis, scales, y range, smoothing, grouping (none / every key but
@@ -35,65 +35,24 @@ export function CompareControls(props: {
           ))}
         </select>
       </label>
-      <label htmlFor={`${id}-x`}>
-        x-axis
-        <select
-          id={`${id}-x`}
-          value={view.x}
-          onChange={(e) => onChange({ x: e.target.value as CompareView["x"] })}
-        >
-          {(["step", "bytes", "flops", "wall"] as const).map((x) => (
-            <option key={x} value={x}>
-              {X_AXIS_LABELS[x]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label htmlFor={`${id}-xs`}>
-        x scale
-        <select
-          id={`${id}-xs`}
-          value={view.xscale}
-          onChange={(e) => onChange({ xscale: e.target.value as CompareView["xscale"] })}
-        >
-          <option value="linear">linear</option>
-          <option value="log">log</option>
-        </select>
-      </label>
-      <label htmlFor={`${id}-ys`}>
-        y scale
-        <select
-          id={`${id}-ys`}
-          value={view.yscale}
-          onChange={(e) => onChange({ yscale: e.target.value as CompareView["yscale"] })}
-        >
-          <option value="linear">linear</option>
-          <option value="log">log</option>
-        </select>
-      </label>
-      <label htmlFor={`${id}-yr`}>
-        y range
-        <select
-          id={`${id}-yr`}
-          value={view.yrange}
-          onChange={(e) => onChange({ yrange: e.target.value as CompareView["yrange"] })}
-        >
-          <option value="focus">focus (skip the first 10%)</option>
-          <option value="all">all values</option>
-        </select>
-      </label>
-      <label htmlFor={`${id}-sm`} className="smoothing">
-        Smoothing (EMA) {view.smooth.toFixed(2)}
-        <input
-          id={`${id}-sm`}
-          type="range"
-          min={0}
-          max={0.99}
-          step={0.01}
-          value={view.smooth}
-          onChange={(e) => onChange({ smooth: Number(e.target.value) })}
-        />
-      </label>
+      <AxisControls
+        value={{
+          x: view.x,
+          xScale: view.xscale,
+          yScale: view.yscale,
+          yRange: view.yrange,
+          smoothing: view.smooth,
+        }}
+        onChange={(p) =>
+          onChange({
+            ...(p.x !== undefined ? { x: p.x } : {}),
+            ...(p.xScale !== undefined ? { xscale: p.xScale } : {}),
+            ...(p.yScale !== undefined ? { yscale: p.yScale } : {}),
+            ...(p.yRange !== undefined ? { yrange: p.yRange } : {}),
+            ...(p.smoothing !== undefined ? { smooth: p.smoothing } : {}),
+          })
+        }
+      />
       <label htmlFor={`${id}-group`}>
         Group runs
         <select
