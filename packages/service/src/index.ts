@@ -44,12 +44,7 @@ export type { ReportInput } from "@bytelab/analysis/report";
 export { loadSweepForReport } from "./report/load";
 export { type SweepReportOptions, sweepReport } from "./report/sweep-report";
 export { type ActionOptions, cancelRun, rerunRun } from "./runs/actions";
-export {
-  type RunBoundaries,
-  runBoundaries,
-  runBoundariesQuerySchema,
-  runBoundariesSchema,
-} from "./runs/boundaries";
+export { runBoundaries, runBoundariesQuerySchema } from "./runs/boundaries";
 export { getRun } from "./runs/detail";
 export { listRunArtifacts, listRunEvents, runLog } from "./runs/events";
 export { listRuns, parseRunListQuery, runRowsByIds } from "./runs/list";

@@ -1,5 +1,6 @@
 // @bytelab/service/schemas: the JSON shapes of every answer of the service (zod), importable from client
 // components: nothing here touches Prisma, Redis or Node built-ins.
+export * from "./boundaries";
 export * from "./common";
 export * from "./keys";
 export * from "./run";

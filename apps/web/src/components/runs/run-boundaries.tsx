@@ -1,25 +1,9 @@
 "use client";
 
-import type { RunBoundaries as Boundaries } from "@bytelab/service";
+import { type RunBoundaries as Boundaries, runBoundariesSchema } from "@bytelab/service/schemas";
 import { useState } from "react";
-import { z } from "zod";
 import { fetchJson } from "../../lib/client/fetch-json";
 import { formatSig } from "../../lib/series/format";
-
-// The answer of GET /api/v1/runs/{id}/boundaries (runBoundariesSchema in @bytelab/service; restated here
-// because a client component must not import the service's server entry).
-const boundariesSchema = z.object({
-  format: z.literal("bytelab.run-boundaries/1"),
-  runId: z.string(),
-  architecture: z.string(),
-  available: z.boolean(),
-  reason: z.string().nullable(),
-  checkpoint: z.object({ step: z.int().nullable(), uri: z.string(), createdAt: z.string() }).nullable(),
-  seqLen: z.int().nullable(),
-  bytes: z.int(),
-  pieces: z.array(z.object({ text: z.string(), depth: z.int().min(0) })),
-  stages: z.array(z.object({ stage: z.int(), chunks: z.int(), bytesPerChunk: z.number().nullable() })),
-}) satisfies z.ZodType<Boundaries>;
 
 /** Visible stand-ins for whitespace, so chunks of spaces and newlines can be seen. */
 function shown(text: string): string {
@@ -32,7 +16,7 @@ function shown(text: string): string {
  * starts an inner-stage chunk is underlined.
  */
 export function RunBoundaries(props: { runId: string; hasCheckpoint: boolean }) {
-  const [data, setData] = useState<z.output<typeof boundariesSchema> | null>(null);
+  const [data, setData] = useState<Boundaries | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const load = async () => {
@@ -42,7 +26,7 @@ export function RunBoundaries(props: { runId: string; hasCheckpoint: boolean }) 
       setData(
         await fetchJson(
           `/api/v1/runs/${encodeURIComponent(props.runId)}/boundaries?bytes=600`,
-          boundariesSchema,
+          runBoundariesSchema,
         ),
       );
     } catch (e) {

@@ -1,4 +1,4 @@
-import { type SeriesResponse, X_AXES } from "@bytelab/service/schemas";
+import { type SeriesResponse, seriesResponseSchema } from "@bytelab/service/schemas";
 import { z } from "zod";
 
 // The series answer checked at the page's boundary, as strictly as seriesResponseSchema but in one plain loop
@@ -41,11 +41,6 @@ const seriesSchema = z
   );
 
 /** GET /api/v1/series and /api/v1/runs/{id}/series answers (same shape as seriesResponseSchema). */
-export const seriesAnswerSchema = z.object({
-  format: z.literal("bytelab.series/1"),
-  x: z.enum(X_AXES),
-  scale: z.enum(["linear", "log"]),
-  grid: z.object({ min: z.number(), max: z.number(), buckets: z.int() }).nullable(),
+export const seriesAnswerSchema = seriesResponseSchema.extend({
   series: z.array(seriesSchema),
-  missingRuns: z.array(z.string()),
 }) satisfies z.ZodType<SeriesResponse>;
