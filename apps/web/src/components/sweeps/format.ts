@@ -1,49 +1,11 @@
 /**
- * Number and time formatting of the sweeps side. `sci`, `fixed`, `compact` and `duration` print exactly as
- * the HTML report of `bytelab report` (@bytelab/analysis report/html/format.ts), so the scaling page and the
- * report read the same digits. Null (not recorded) renders as an em dash.
+ * Number and time formatting of the sweeps side. `sci`, `fixed`, `compact` and `duration` are the HTML
+ * report's own (@bytelab/analysis/format), so the scaling page and `bytelab report` read the same digits. Null (not recorded) renders as an em dash.
  */
 
-export const DASH = "—";
+import { compact, DASH, duration } from "@bytelab/analysis/format";
 
-/** 1.23e17-style for FLOPs and other quantities spanning decades. */
-export function sci(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  if (value === 0) return "0";
-  const [mantissa, exponent] = value.toExponential(digits).split("e");
-  return `${mantissa}e${Number(exponent)}`;
-}
-
-/** Bits per byte and similar O(1) values. */
-export function fixed(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  return value.toFixed(digits);
-}
-
-/** 1.2M, 350k, 12 (parameter counts, bytes). */
-export function compact(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  const units: Array<[number, string]> = [
-    [1e12, "T"],
-    [1e9, "G"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [size, unit] of units)
-    if (Math.abs(value) >= size) return `${(value / size).toPrecision(3).replace(/\.?0+$/, "")}${unit}`;
-  return String(Math.round(value));
-}
-
-/** 1h 02m, 3m 05s, 12.3s. */
-export function duration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m ${String(rest).padStart(2, "0")}s`;
-}
+export { compact, DASH, duration, fixed, sci } from "@bytelab/analysis/format";
 
 /** An ETA in words: "about 3m 05s left", "done", "unknown". */
 export function eta(seconds: number | null | undefined, finished: boolean): string {

@@ -1,24 +1,28 @@
-/** Number formatting shared by tables and chart labels. Null renders as an em dash. */
+/**
+ * Number formatting shared by the HTML report's tables and chart labels and by the dashboard
+ * (@bytelab/analysis/format: client-safe, no imports), so both read the same digits. Null and undefined
+ * (not recorded) render as an em dash.
+ */
 
-const DASH = "—";
+export const DASH = "—";
 
 /** 1.23e17-style for FLOPs and other quantities spanning decades. */
-export function sci(value: number | null, digits = 2): string {
-  if (value === null || !Number.isFinite(value)) return DASH;
+export function sci(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   if (value === 0) return "0";
   const [mantissa, exponent] = value.toExponential(digits).split("e");
   return `${mantissa}e${Number(exponent)}`;
 }
 
 /** Bits per byte and similar O(1) values. */
-export function fixed(value: number | null, digits = 3): string {
-  if (value === null || !Number.isFinite(value)) return DASH;
+export function fixed(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   return value.toFixed(digits);
 }
 
 /** 1.2M, 350k, 12 (parameter counts, bytes). */
-export function compact(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return DASH;
+export function compact(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   const units: Array<[number, string]> = [
     [1e12, "T"],
     [1e9, "G"],
@@ -31,8 +35,8 @@ export function compact(value: number | null): string {
 }
 
 /** 1h 02m, 3m 05s, 12.3s. */
-export function duration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return DASH;
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
