@@ -78,4 +78,4 @@ export {
   safeParseSpec,
 } from "./spec/schema";
 export { type SweepSpec, type SweepSpecInput, sweepSpecSchema } from "./spec/sweep";
-export { ArchitectureUnavailableError, loadZoo, type ModelInfo, type Zoo } from "./zoo";
+export { loadZoo, type ModelInfo, type Zoo } from "./zoo";

@@ -19,10 +19,10 @@ type HourglassLevelTree =
   | { kind: "transformer" }
   | { kind: "hourglass"; shortenFactor: number; valley: HourglassLevelTree };
 
-/** The helpers of @bytelab/models the checks use (looked up at run time; absent ones skip their check). */
+/** The helpers of @bytelab/models the checks use (passed in: @bytelab/models loads TF.js, so it loads late). */
 export interface CombinationHelpers {
-  resolveHourglassLevels?: (depth: never, shortenFactor: never) => HourglassLevelTree;
-  megabytePaddingMultiple?: (config: never) => number;
+  resolveHourglassLevels: (depth: never, shortenFactor: never) => HourglassLevelTree;
+  megabytePaddingMultiple: (config: never) => number;
 }
 
 const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
@@ -52,7 +52,6 @@ export function checkCombination(
           issue: `seqLen ${seqLen} exceeds the hourglass max_seq_len ${maxSeqLen} (rows of its position embedding)`,
           fix: `set model.max_seq_len >= ${seqLen}, or lower seqLen`,
         });
-      if (!helpers.resolveHourglassLevels) break;
       const factors = hourglassFactors(
         helpers.resolveHourglassLevels(model.depth as never, model.shorten_factor as never),
       );
@@ -72,7 +71,6 @@ export function checkCombination(
       break;
     }
     case "megabyte": {
-      if (!helpers.megabytePaddingMultiple) break;
       const patch = helpers.megabytePaddingMultiple(model as never);
       const lens = model.max_seq_len as number[];
       if (patch > seqLen)

@@ -159,7 +159,6 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
   for (const l of draft.modelLayers) mergeModel(l.fragment, l.spec);
   const schema = zoo.modelSchema(arch);
   const parseModel = (raw: JsonObject): JsonObject | undefined => {
-    if (!schema) return raw;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       mapZod(parsed.error, schema, ["model"]);
@@ -173,13 +172,6 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
     }
     return issues.length ? undefined : out;
   };
-  if (!schema)
-    warnings.push({
-      path: formatPath(draft.modelSpec),
-      issue: `the ${arch} model config is not validated: @bytelab/models exports no ${arch}ConfigSchema in this checkout`,
-      fix: "check its keys by hand (the worker validates them when it builds the model)",
-    });
-
   if (draft.scale) {
     const base = parseModel(model.get());
     if (!base) return fail();
