@@ -3,6 +3,7 @@ import {
   canTransition,
   createPrismaClient,
   IllegalRunTransitionError,
+  type PrismaClient,
   RUN_TRANSITIONS,
   RunNotFoundError,
   RunStatus,
@@ -102,15 +103,19 @@ describe("transitionRun", () => {
   });
 
   it("lets exactly one of two racing transitions from RUNNING win", async () => {
-    // Separate clients = separate connections, like two processes.
+    // Separate clients = separate connections, like two processes. Each states the status it saw (`from`),
+    // as racing writers do (the worker's COMPLETED, a cancel): whether the loser reads the row before the
+    // winner commits (its conditional update then matches nothing) or after (it finds COMPLETED or
+    // CANCELLED), it gets RunTransitionConflictError. Without `from`, a loser that reads after the commit
+    // is told about the status it found: IllegalRunTransitionError (COMPLETED -> CANCELLED is not a move).
     const a = createPrismaClient(db.url);
     const b = createPrismaClient(db.url);
     try {
       for (let i = 0; i < 5; i++) {
         const run = await createRun(db.prisma, { status: "RUNNING" });
         const results = await Promise.allSettled([
-          transitionRun(a, run.id, "COMPLETED"),
-          transitionRun(b, run.id, "CANCELLED"),
+          transitionRun(a, run.id, "COMPLETED", { from: "RUNNING" }),
+          transitionRun(b, run.id, "CANCELLED", { from: "RUNNING" }),
         ]);
         const won = results.filter((r) => r.status === "fulfilled");
         const lost = results.filter((r) => r.status === "rejected");
@@ -123,6 +128,42 @@ describe("transitionRun", () => {
         expect(await db.prisma.runEvent.count({ where: { runId: run.id } })).toBe(1);
       }
     } finally {
+      await Promise.all([a.$disconnect(), b.$disconnect()]);
+    }
+  });
+
+  it("refuses the loser's write when both read RUNNING before the winner committed", async () => {
+    // The interleaving a loaded machine makes rare, forced: B reads the row, A moves it, then B writes. B's
+    // update is conditional on the status it read, so it matches nothing and B gets the conflict.
+    const a = createPrismaClient(db.url);
+    let aDone!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      aDone = resolve;
+    });
+    const b = createPrismaClient(db.url).$extends({
+      query: {
+        run: {
+          async findUnique({ args, query }) {
+            const row = await query(args);
+            await committed;
+            return row;
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    try {
+      const run = await createRun(db.prisma, { status: "RUNNING" });
+      const loser = transitionRun(b, run.id, "CANCELLED").catch((e: unknown) => e);
+      await transitionRun(a, run.id, "COMPLETED");
+      aDone();
+      const error = await loser;
+      expect(error).toBeInstanceOf(RunTransitionConflictError);
+      expect(error).toMatchObject({ actual: "COMPLETED" });
+      const row = await db.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+      expect(row.status).toBe("COMPLETED");
+      expect(await db.prisma.runEvent.count({ where: { runId: run.id } })).toBe(1);
+    } finally {
+      aDone();
       await Promise.all([a.$disconnect(), b.$disconnect()]);
     }
   });

@@ -124,10 +124,13 @@ export async function cancelRun(
   const before = await prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
   if (!before) throw new RunNotFoundError(runId);
   let status = before.status;
-  // A worker may move the run between our read and our write (QUEUED -> RUNNING): retry on the new status.
+  // A worker may move the run between our read and our write (QUEUED -> RUNNING, RUNNING -> COMPLETED):
+  // `from` makes that a conflict naming the new status (without it, a run that completed meanwhile would be
+  // an IllegalRunTransitionError thrown at the caller), and we retry on it or stop at a finished run.
   for (let attempt = 0; !isTerminalRunStatus(status); attempt++) {
     try {
       const run = await transitionRun(prisma, runId, "CANCELLED", {
+        from: status,
         message: `${status} -> CANCELLED${reason ? `: ${reason}` : ""}`,
       });
       status = run.status;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { transitionRun } from "@bytelab/db";
+import { type PrismaClient, transitionRun } from "@bytelab/db";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +94,33 @@ describe("cancelRun", () => {
     expect(await cancelRequested(env.trainQueue.redis, finished)).toBeNull();
     // Cancelling twice is a no-op.
     expect((await cancelRun(env.prisma, env.trainQueue, running)).cancelled).toBe(false);
+  });
+
+  it("leaves a run alone that its worker completes between the cancel's read and its write", async () => {
+    const { created } = await submitSweep(env.prisma, env.trainQueue, {
+      ...smallSweep("c5", [8e-3]),
+      seeds: [0],
+    });
+    const runId = created[0]!.runId;
+    await transitionRun(env.prisma, runId, "RUNNING", { from: "QUEUED" });
+    // The worker's COMPLETED lands right after cancelRun read RUNNING (forced: on a loaded machine it happens
+    // by itself now and then).
+    let reads = 0;
+    const racing = env.prisma.$extends({
+      query: {
+        run: {
+          async findUnique({ args, query }) {
+            const row = await query(args);
+            if (reads++ === 0) await transitionRun(env.prisma, runId, "COMPLETED", { from: "RUNNING" });
+            return row;
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    const r = await cancelRun(racing, env.trainQueue, runId, { reason: "too late" });
+    expect(r).toMatchObject({ previous: "RUNNING", status: "COMPLETED", cancelled: false, signalled: false });
+    expect((await env.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("COMPLETED");
+    expect(await cancelRequested(env.trainQueue.redis, runId)).toBeNull();
   });
 });
 

@@ -39,8 +39,11 @@ export interface TransitionExtra {
  * Moves run `runId` to status `to` atomically and records a STATUS RunEvent, in one transaction.
  *
  * The update is conditional (`UPDATE runs ... WHERE id = $1 AND status = $from`), so when two processes
- * race (e.g. COMPLETED vs CANCELLED from RUNNING) exactly one wins; the loser gets RunTransitionConflictError
- * and the row keeps the winner's state. Illegal moves throw IllegalRunTransitionError and change nothing.
+ * race (e.g. COMPLETED vs CANCELLED from RUNNING) exactly one wins and the row keeps the winner's state.
+ * Illegal moves throw IllegalRunTransitionError and change nothing. A caller that races others passes the
+ * status it saw as `extra.from`: the loser then always gets RunTransitionConflictError (with the status the
+ * winner left). Without `from`, a loser that reads the row only after the winner committed is judged on what
+ * it found (RUNNING -> COMPLETED, then CANCELLED: IllegalRunTransitionError).
  *
  * Side effects: RUNNING sets startedAt, workerId and attempts += 1 and clears error; QUEUED (hand-back) clears
  * workerId and keeps queuedAt so the run keeps its place (a re-run of a FAILED / CANCELLED run also clears
