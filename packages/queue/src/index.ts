@@ -27,8 +27,13 @@ export { redisUrlSchema, resolveRedisUrl } from "./env";
 export { jobItemsFor, RUN_JOB_FIELDS } from "./job-items";
 export { JOB_NAMES, type JobName, QUEUE_NAMES, type QueueName } from "./names";
 export { DEFAULT_JOB_OPTIONS, RUN_PRIORITY_RANGE, toBullPriority, trainJobOptions } from "./options";
-export { type TrainJobPayload, type TrainJobPayloadInput, trainJobPayloadSchema } from "./payloads";
-export { JOB_REGISTRY, type JobKind, type JobRegistry } from "./registry";
+export {
+  pingJobPayloadSchema,
+  type TrainJobPayload,
+  type TrainJobPayloadInput,
+  trainJobPayloadSchema,
+} from "./payloads";
+export { JOB_KINDS, type JobKind, type JobKinds } from "./registry";
 export { type RequeueOptions, type RequeueResult, requeueOrphans } from "./requeue";
 export { type RequeueRunResult, requeueRun } from "./rerun";
 export {

@@ -33,4 +33,9 @@ export const trainJobPayloadSchema = z.strictObject({
 });
 
 export type TrainJobPayload = z.output<typeof trainJobPayloadSchema>;
+
+/** Data of a ping job: echoed back, so a caller can match the reply to its request. */
+export const pingJobPayloadSchema = z.object({
+  message: z.string().max(1_000).default("ping"),
+});
 export type TrainJobPayloadInput = z.input<typeof trainJobPayloadSchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_JOB_OPTIONS,
-  JOB_REGISTRY,
+  JOB_KINDS,
   QUEUE_NAMES,
   resolveRedisUrl,
   toBullPriority,
@@ -29,7 +29,7 @@ describe("job registry and options", () => {
     });
     (opts.backoff as { delay: number }).delay = 1;
     expect(DEFAULT_JOB_OPTIONS.backoff.delay).toBe(30_000);
-    expect(JOB_REGISTRY.train).toMatchObject({
+    expect(JOB_KINDS.train).toMatchObject({
       queue: QUEUE_NAMES.train,
       name: "train",
       defaults: DEFAULT_JOB_OPTIONS,

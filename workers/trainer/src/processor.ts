@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError } from "bullmq";
-import type { JobRegistry } from "./jobs/registry";
+import { InvalidJobDataError, type JobRegistry } from "./jobs/registry";
 import type { Logger } from "./logger";
 
 /**
@@ -15,14 +15,12 @@ export function createProcessor(registry: JobRegistry, workerId: string, log: Lo
       log.warn(`dropping job ${job.id}: unknown job name "${job.name}" (this worker knows: ${known})`);
       throw new UnrecoverableError(`unknown job name "${job.name}"; this worker knows: ${known}`);
     }
-    const parsed = definition.schema.safeParse(job.data);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .map((i) => `${i.path.join(".") || "(data)"}: ${i.message}`)
-        .join("; ");
-      log.warn(`dropping job ${job.id} (${job.name}): invalid data: ${issues}`);
-      throw new UnrecoverableError(`invalid data for job "${job.name}": ${issues}`);
+    try {
+      return await definition.run(job.data, { job, token, workerId, log });
+    } catch (error) {
+      if (!(error instanceof InvalidJobDataError)) throw error;
+      log.warn(`dropping job ${job.id} (${job.name}): invalid data: ${error.issues}`);
+      throw new UnrecoverableError(error.message);
     }
-    return definition.handler(parsed.data, { job, token, workerId, log });
   };
 }

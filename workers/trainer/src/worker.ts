@@ -11,7 +11,7 @@ import { type WorkerEnv, WorkerEnvError } from "./env";
 import { startHeartbeat } from "./heartbeat";
 import { workerIdentity, workerVersion } from "./identity";
 import { pingJob } from "./jobs/ping";
-import { createJobRegistry, type JobDefinition, type JobRegistry } from "./jobs/registry";
+import { createJobRegistry, type JobRegistry } from "./jobs/registry";
 import { createTrainJob } from "./jobs/train";
 import type { TrainServices } from "./jobs/train-services";
 import { createLogger, type Logger } from "./logger";
@@ -91,8 +91,7 @@ export async function startTrainerWorker(
     env,
     log,
   };
-  const registry =
-    opts.registry ?? createJobRegistry([pingJob as JobDefinition, createTrainJob(services) as JobDefinition]);
+  const registry = opts.registry ?? createJobRegistry([pingJob, createTrainJob(services)]);
 
   // BullMQ needs maxRetriesPerRequest: null on the connection of a blocking worker.
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });

@@ -3,8 +3,8 @@ import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
-import { trainerJobs } from "../src/jobs";
-import { createJobRegistry, defineJob, type JobDefinition } from "../src/jobs/registry";
+import { pingJob } from "../src/jobs/ping";
+import { createJobRegistry, defineJob } from "../src/jobs/registry";
 import type { Logger } from "../src/logger";
 import { createProcessor } from "../src/processor";
 
@@ -19,20 +19,16 @@ let events: QueueEvents;
 let worker: Worker;
 
 const doubled: number[] = [];
-const doubleJob = defineJob({
-  name: "double",
-  schema: z.object({ n: z.number().int() }),
-  handler: async (data) => {
-    doubled.push(data.n);
-    return data.n * 2;
-  },
+const doubleJob = defineJob({ name: "double", payload: z.object({ n: z.number().int() }) }, async (data) => {
+  doubled.push(data.n);
+  return data.n * 2;
 });
 
 beforeAll(async () => {
   connection = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
   queue = new Queue(queueName, { connection });
   events = new QueueEvents(queueName, { connection: { url: inject("redisUrl") } });
-  const registry = createJobRegistry([...trainerJobs.values(), doubleJob as JobDefinition]);
+  const registry = createJobRegistry([pingJob, doubleJob]);
   worker = new Worker(queueName, createProcessor(registry, "worker-under-test", log), { connection });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
 });
@@ -83,8 +79,6 @@ describe("job processor", () => {
   });
 
   it("refuses a registry with two jobs of the same name", () => {
-    expect(() => createJobRegistry([doubleJob as JobDefinition, doubleJob as JobDefinition])).toThrow(
-      /"double" is defined twice/,
-    );
+    expect(() => createJobRegistry([doubleJob, doubleJob])).toThrow(/"double" is defined twice/);
   });
 });

@@ -11,7 +11,7 @@ import {
   transitionRun,
   withFence,
 } from "@bytelab/db/runtime";
-import { JOB_NAMES, type TrainJobPayload, trainJobPayloadSchema } from "@bytelab/queue";
+import { JOB_KINDS, type TrainJobPayload } from "@bytelab/queue";
 import { METRICS_FILE } from "@bytelab/train/metrics";
 import { UnrecoverableError, WaitingError } from "bullmq";
 import { lastMetricFlops } from "../early-stop";
@@ -51,11 +51,7 @@ export interface TrainJobResult {
  *     invalid config           -> FAILED, no retry
  */
 export function createTrainJob(s: TrainServices) {
-  return defineJob({
-    name: JOB_NAMES.train,
-    schema: trainJobPayloadSchema,
-    handler: (data, ctx) => trainRun(s, data, ctx),
-  });
+  return defineJob(JOB_KINDS.train, (data, ctx) => trainRun(s, data, ctx));
 }
 
 async function trainRun(
