@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerGradientFixes } from "./gradients";
+import { quietTfjsNodeBanner } from "./tfjs-banner";
 import type { NativeStatus } from "./wasm/native";
 
 /**
@@ -125,6 +126,8 @@ export async function initBackend(
 ): Promise<BackendInfo> {
   const wanted = parseBackendName(requested);
   registerGradientFixes();
+  // bytelab says which backend runs and why; TF.js's "install the node backend" banner would only repeat it.
+  quietTfjsNodeBanner();
   if (pending) await pending.catch(() => undefined);
   if (current && (!wanted || wanted === current.name) && tf.getBackend() === current.tfBackend)
     return current;

@@ -1,4 +1,5 @@
 export * from "./backend";
+export { quietTfjsNodeBanner } from "./tfjs-banner";
 export { nativeKernelsActive, useNativeKernels } from "./wasm/kernels";
 export {
   NATIVE_ADDON_PATH,

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { quietTfjsNodeBanner } from "@bytelab/models";
 import { EXIT_HELP } from "../../../packages/cli/src/exit";
 import { API_REF_PATH, OPENAPI_PATH, openApi, renderApiReference } from "./api-ref";
 import { CLI_REF_PATH, renderCliReference } from "./cli-ref";
@@ -145,14 +146,9 @@ export function staleFiles(files: readonly GeneratedFile[], read: (path: string)
 }
 
 /**
- * Spec expansion builds models on TF.js, which then prints a banner recommending tfjs-node: noise for a
- * command that trains nothing. Only that message is dropped (as @bytelab/service does).
+ * Spec expansion builds models on TF.js, which would then print its banner recommending tfjs-node: noise for a
+ * command that trains nothing (the same call @bytelab/service makes).
  */
 export function silenceTfjsBanner(): void {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === "string" && args[0].includes("looks like you are running TensorFlow.js in Node"))
-      return;
-    warn(...args);
-  };
+  quietTfjsNodeBanner();
 }

@@ -30,24 +30,6 @@ function invalid(issues: readonly SpecIssue[], source: string): InvalidInputErro
   );
 }
 
-/**
- * Expansion builds each model once on TF.js's CPU backend to count parameters and FLOPs, and TF.js then
- * prints a banner recommending tfjs-node: noise for an operation that trains nothing. Only that message is dropped.
- */
-async function withoutTfjsBanner<T>(fn: () => Promise<T>): Promise<T> {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === "string" && args[0].includes("looks like you are running TensorFlow.js in Node"))
-      return;
-    warn(...args);
-  };
-  try {
-    return await fn();
-  } finally {
-    console.warn = warn;
-  }
-}
-
 /** Deeper than any spec (a handful of levels): beyond it, validation and hashing would recurse too far. */
 export const MAX_SPEC_DEPTH = 64;
 
@@ -124,6 +106,9 @@ export async function validateSpec(
   name = source.name ?? "the spec",
 ): Promise<ValidatedSpec> {
   const experiments = await import("@bytelab/experiments");
+  // Expansion builds each model once on TF.js's CPU backend to count parameters and FLOPs; TF.js would then
+  // print its "install the node backend" banner, noise for an operation that trains nothing.
+  (await import("@bytelab/models")).quietTfjsNodeBanner();
   let input: unknown;
   if ("text" in source) {
     if (Buffer.byteLength(source.text, "utf8") > MAX_SPEC_TEXT_BYTES)
@@ -141,7 +126,7 @@ export async function validateSpec(
   if (problem)
     throw new InvalidInputError(`${name} is invalid (1 problem; nothing was submitted)`, [problem]);
   try {
-    return { input, expansion: await withoutTfjsBanner(() => experiments.expandSpec(input)) };
+    return { input, expansion: await experiments.expandSpec(input) };
   } catch (error) {
     if (error instanceof experiments.SpecValidationError) throw invalid(error.issues, name);
     throw error;
