@@ -1,22 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM_ARGS, chromiumPath } from "@bytelab/cli/chromium";
 import { type BrowserContext, chromium } from "playwright-core";
-
-/** Debian's chromium (CI installs it in .ci/run); never a browser downloaded by Playwright. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-
-/** Headless, offline-friendly: nothing of Chromium's own (updates, sync, QUIC probes) reaches the network. */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export interface Chromium {
   context: BrowserContext;
@@ -26,15 +12,18 @@ export interface Chromium {
 
 /** Chromium with a fresh, throwaway profile (user-data-dir). */
 export async function launchChromium(): Promise<Chromium> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it with sudo apt-get install -y chromium`);
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `no Chromium at ${executablePath}: install it with sudo apt-get install -y chromium, or set BYTELAB_CHROMIUM`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), "bytelab-chromium-"));
   try {
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1280, height: 800 },
       timeout: 30_000,
     });

@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ingestMetrics } from "@bytelab/db";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumPath } from "../src/report/chromium";
 import { syntheticSweep } from "../../analysis/test/helpers/report-sweep";
 
 const ROOT = resolve(__dirname, "../../..");
 const BIN = join(ROOT, "node_modules/.bin/bytelab");
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = chromiumPath();
 const dir = mkdtempSync(join(tmpdir(), "bytelab-cli-report-"));
 const EVIL = `<script>alert("x")</script>`;
 const truths = { transformer: { E: 0.9, A: 40, alpha: 0.1 }, hnet: { E: 0.7, A: 210, alpha: 0.14 } };

@@ -38,8 +38,6 @@ const optionsSchema = z.object({
 });
 type ReportCommandOptions = z.input<typeof optionsSchema>;
 
-const envSchema = z.object({ BYTELAB_CHROMIUM: z.string().min(1).optional() });
-
 /** A folder name from a sweep id (ids are cuids, but nothing stops a caller passing something odd). */
 function defaultOutDir(sweepId: string): string {
   return `bytelab-report-${sweepId.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 80)}`;
@@ -49,7 +47,6 @@ async function reportCommand(backend: Backend, sweepId: string, raw: ReportComma
   const parsed = optionsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
   const opts = parsed.data;
-  const env = envSchema.parse(process.env);
   const report = await backend.sweepReport(sweepId, {
     metric: opts.metric,
     resamples: opts.resamples,
@@ -77,9 +74,10 @@ async function reportCommand(backend: Backend, sweepId: string, raw: ReportComma
   for (const w of report.warnings) say(`  note: ${w}`);
 
   if (opts.png) {
-    const { renderChartsToPng, DEFAULT_CHROMIUM } = await import("../report/png");
+    const { renderChartsToPng } = await import("../report/png");
+    const { chromiumPath } = await import("../report/chromium");
     const charts = reportCharts(report);
-    const result = await renderChartsToPng(charts, outDir, env.BYTELAB_CHROMIUM ?? DEFAULT_CHROMIUM);
+    const result = await renderChartsToPng(charts, outDir, chromiumPath());
     if ("skipped" in result)
       console.error(
         `bytelab report: PNG charts not written: ${result.skipped}. The HTML report was written.`,

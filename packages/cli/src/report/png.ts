@@ -1,21 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { RenderedChart } from "@bytelab/analysis/report";
-
-/** Where Chromium is looked for; BYTELAB_CHROMIUM overrides it. */
-export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
-
-/** Offline, quiet headless Chromium: no GPU, no network services, no first-run or update machinery. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from "./chromium";
 
 export type PngResult = { written: string[] } | { skipped: string };
 
@@ -38,7 +24,7 @@ export async function renderChartsToPng(
   } catch (error) {
     return { skipped: `playwright-core is not installed (${(error as Error).message})` };
   }
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   try {
     // Twice the CSS pixels, so the PNGs stay sharp on slides and high-density screens.
     const page = await browser.newPage({ deviceScaleFactor: 2, viewport: { width: 1100, height: 800 } });
