@@ -36,9 +36,8 @@ function normalDensity(z: number): number {
 /** P(T > t) for t >= 0, computed from whichever incomplete beta form is accurate at t. */
 function tUpperTail(t: number, df: number): number {
   if (df > NORMAL_DF) return normalUpperTail(t);
-  const t2 = t * t;
-  if (t2 >= df) return 0.5 * regularizedIncompleteBeta(df / (df + t2), df / 2, 0.5);
-  return 0.5 - 0.5 * regularizedIncompleteBeta(t2 / (df + t2), 0.5, df / 2);
+  // One form for every t: I_x picks its accurate side itself, so a tail of 1e-23 is not lost to 0.5 - 0.5.
+  return 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
 function tDensity(t: number, df: number): number {
