@@ -15,7 +15,7 @@ import { redisServerAvailable, startPostgres, startRedis } from "./start/data-se
 import { StartError } from "./start/errors";
 import { color, log, seconds } from "./start/log";
 import { handlePreviousRun, removePidfile, writePidfile } from "./start/pidfile";
-import { removeStackFile, stackFilePath, writeStackFile } from "./start/stack-file";
+import { removeStackFile, stackFilePath, writeStackFile } from "@bytelab/service/local-stack";
 import { assertPortFree } from "./start/ports";
 import type { Service } from "./start/service";
 import { reportDeath, ServiceDiedError, Supervisor } from "./start/supervisor";

@@ -10,7 +10,7 @@ import { expect, inject } from "vitest";
 import type { RouteContract } from "../../apps/web/src/lib/api/contract";
 import { API, type ApiRouteName } from "../../apps/web/src/lib/api/routes";
 import { type ErrorEnvelope, errorEnvelopeSchema } from "../../apps/web/src/lib/schemas/error";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { freePort } from "../../scripts/services/free-port";
 import { OutputTail } from "../../scripts/start/output-tail";
 import { type ExitInfo, type Service, signalGroup, spawnService } from "../../scripts/start/service";

@@ -17,7 +17,7 @@ declare module "vitest" {
 
 /**
  * Starts one hermetic Postgres cluster and one Redis server for the whole test run.
- * Tests get their own database from `createTestDatabase()` (tests/helpers/db.ts).
+ * Tests get their own database from `createTestDatabase()` (@bytelab/db/testing).
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "bytelab-test-"));

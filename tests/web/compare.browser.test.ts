@@ -5,7 +5,7 @@ import { getPool } from "@bytelab/db";
 import type { SeriesResponse } from "@bytelab/service/schemas";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { type Chromium, launchChromium } from "./chromium";
 import { chartsDrawn, legendOf, openPage, SHOTS_DIR, shoot, shown } from "./runs-pages";
 import { ensureSeedWorker, type SeededSweep, seedSweep } from "./runs-seed";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { markWorkerStopped, registerWorker } from "@bytelab/db";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { freePort } from "../../scripts/services/free-port";
 import { alive, groupAlive } from "../start/start-process";
 import { type Chromium, launchChromium } from "./chromium";

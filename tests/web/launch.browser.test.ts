@@ -6,7 +6,7 @@ import type { SweepReport } from "@bytelab/analysis/report";
 import { createServiceContext, type OwnedServiceContext, sweepReport } from "@bytelab/service";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { startWorkerProcess, type WorkerProcess } from "../reliability/helpers/worker-process";
 import { type Chromium, launchChromium } from "./chromium";
 import { openPage, SWEEPS_SHOTS_DIR, shoot, shootBothThemes, text, type Visit } from "./sweeps-pages";

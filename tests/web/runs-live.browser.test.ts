@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createServiceContext, type OwnedServiceContext, submitSweep } from "@bytelab/service";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { fastWorkerEnv, startWorkerProcess, type WorkerProcess } from "../reliability/helpers/worker-process";
 import { type Chromium, launchChromium } from "./chromium";
 import { chartsDrawn, legendOf, openPage, SHOTS_DIR, shoot, shown } from "./runs-pages";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getPool } from "@bytelab/db";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { type Chromium, launchChromium } from "./chromium";
 import { chartsDrawn, legendOf, openPage, SHOTS_DIR, shoot, shown } from "./runs-pages";
 import { ensureSeedWorker, type SeededSweep, seedSweep } from "./runs-seed";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { markWorkerStopped, registerWorker } from "@bytelab/db";
 import { createApiKey } from "@bytelab/service";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { freePort } from "../../scripts/services/free-port";
 import { type Chromium, launchChromium } from "./chromium";
 import { openPage, shoot, text } from "./sweeps-pages";

@@ -5,7 +5,7 @@ import type { SweepReport } from "@bytelab/analysis/report";
 import { createServiceContext, type OwnedServiceContext, sweepReport } from "@bytelab/service";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../packages/db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { type Chromium, launchChromium } from "./chromium";
 import { LADDER_BUDGETS, LADDER_SIZES, type SeededLadder, seedLadder } from "./sweeps-ladder-seed";
 import { openPage, shootBothThemes, text } from "./sweeps-pages";

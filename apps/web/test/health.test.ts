@@ -1,7 +1,7 @@
 import { migrate, registerWorker } from "@bytelab/db";
 import { disconnectPrisma, getPrisma } from "@bytelab/db/runtime";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { freePort } from "../../../scripts/services/free-port";
 import { GET } from "../src/app/api/v1/health/route";
 import { closeRedisConnections } from "../src/lib/redis";

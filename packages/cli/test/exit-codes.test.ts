@@ -3,7 +3,7 @@ import { openTrainQueue, type TrainQueue } from "@bytelab/queue";
 import { sweepWaitSchema } from "@bytelab/service/schemas";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../../scripts/services/free-port";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { hashOf, type SeededRuns, seedRuns } from "./seed-runs";
 import {
   type CliResult,

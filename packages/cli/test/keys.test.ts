@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { apiKeyListSchema, apiKeySchema, createdApiKeySchema } from "@bytelab/service/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { runCli, tempDir } from "./sweep-helpers";
 
 // `bytelab keys create | list | revoke` locally: straight to the database (how the first admin key is made

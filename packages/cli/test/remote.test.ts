@@ -19,7 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { z } from "zod";
 import { type ApiServer, startApi } from "../../../tests/api/helpers";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { type SeededRuns, seedRuns } from "./seed-runs";
 import { type CliResult, runCli, startCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 

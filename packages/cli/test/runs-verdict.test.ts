@@ -1,7 +1,7 @@
 import { ingestMetrics, transitionRun } from "@bytelab/db";
 import { type RunList, runDetailSchema, runListSchema, verdictSchema } from "@bytelab/service/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { COMMITS, type SeededRuns, seedRuns, TEST_BPB } from "./seed-runs";
 import { runCli, startCli, tempDir } from "./sweep-helpers";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ingestMetrics } from "@bytelab/db";
-import type { TestDatabase } from "../../db/src/testing";
+import type { TestDatabase } from "@bytelab/db/testing";
 
 // Runs and metric points written straight into a test database, the way workers leave them: what
 // `runs list`, `runs show` and `verdict` read. Four sweeps of the same three hnet configs (seeds 0-2) at

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ingestMetrics, transitionRun } from "@bytelab/db";
 import { openTrainQueue, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, runCli, startCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 

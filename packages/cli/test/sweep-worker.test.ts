@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, ROOT, runCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 

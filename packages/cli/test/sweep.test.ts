@@ -4,7 +4,7 @@ import { ingestMetrics, transitionRun } from "@bytelab/db";
 import { openTrainQueue, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { sweepListSchema, sweepStatusSchema } from "@bytelab/service/schemas";
 import { redisDatabase, runCli, tempDir, tinySpecYaml, writeSpec } from "./sweep-helpers";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import {
   MigrationApplyError,
   MigrationChecksumMismatchError,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createPrismaClient, migrate, type PrismaClient } from "@bytelab/db";
 import { inject } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { openTrainQueue, type TrainQueue } from "../src";
 
 export interface QueueTestEnv {

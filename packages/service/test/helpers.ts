@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { disconnectPrisma, ingestMetrics, type PrismaClient } from "@bytelab/db";
 import { inject } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../db/src/testing";
+import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
 import { createServiceContext, type OwnedServiceContext } from "../src";
 
 export interface ServiceTestEnv {

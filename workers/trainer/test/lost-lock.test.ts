@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createPrismaClient, disconnectPrisma, migrate, type PrismaClient } from "@bytelab/db";
 import { openTrainQueue, submitSweep, type TrainQueue } from "@bytelab/queue";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { type RunningTrainerWorker, startTrainerWorker } from "../src/worker";
 import { memoryLog, metricSteps, range, testWorkerEnv, tinySweep, waitFor } from "./helpers";
 

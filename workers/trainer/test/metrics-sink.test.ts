@@ -5,7 +5,7 @@ import { createPrismaClient, migrate, type PrismaClient } from "@bytelab/db";
 import type { MetricRecord } from "@bytelab/train/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/services/free-port";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { DbMetricSink } from "../src/metrics/db-sink";
 import { chunkRecords, recordToPoints } from "../src/metrics/points";
 import { SPILL_FILE, SpillFile } from "../src/metrics/spill-file";

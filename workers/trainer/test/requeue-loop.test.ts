@@ -3,7 +3,7 @@ import { migrate } from "@bytelab/db";
 import { disconnectPrisma } from "@bytelab/db/runtime";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { loadWorkerEnv } from "../src/env";
 import { startTrainerWorker } from "../src/worker";
 import { memoryLog, waitFor } from "./helpers";

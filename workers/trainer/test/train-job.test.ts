@@ -7,7 +7,7 @@ import { createPrismaClient, disconnectPrisma, migrate, type PrismaClient } from
 import { expandSpec } from "@bytelab/experiments";
 import { openTrainQueue, submitSweep, type TrainQueue } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { type RunningTrainerWorker, startTrainerWorker } from "../src/worker";
 import { memoryLog, metricSteps, range, testWorkerEnv, TINY_MODEL, tinySweep, waitFor } from "./helpers";
 

@@ -5,7 +5,7 @@ import { migrate } from "@bytelab/db";
 import { disconnectPrisma, getPrisma, listWorkers } from "@bytelab/db/runtime";
 import { Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEmptyDatabase } from "../../../tests/helpers/db";
+import { createEmptyDatabase } from "@bytelab/db/testing";
 import { loadWorkerEnv } from "../src/env";
 import type { Logger } from "../src/logger";
 import { startTrainerWorker } from "../src/worker";

@@ -1,4 +1,4 @@
-import { bytelabHome, type LocalStack, readLocalStack } from "../../../../scripts/start/stack-file";
+import { bytelabHome, type LocalStack, readLocalStack } from "@bytelab/service/local-stack";
 import { UnreachableError } from "../exit";
 
 /** What the user can do when no database / Redis is found or reachable. */
