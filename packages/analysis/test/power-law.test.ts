@@ -34,17 +34,27 @@ describe("fitPowerLaw: recovery", () => {
     expect(fit.intervals).toBeNull();
   });
 
-  it("recovers parameters from noisy data within stated tolerances (noise 0.01 bpb, 24 runs)", () => {
-    // Tolerances are about 3 bootstrap standard errors for this design: E +-0.06, alpha +-0.03, curve +-0.01.
-    for (const seed of [11, 12, 13]) {
+  it("recovers parameters from noisy data: unbiased, typical errors as measured (noise 0.01 bpb, 24 runs)", () => {
+    // One noisy ladder pins the curve well but not E and alpha separately (they trade off). Over 200 seeds
+    // this design gave |alpha error| median 0.028 (90th percentile 0.070), |E error| median 0.016, curve error
+    // at most 0.0124 and a mean alpha error of +0.001. Over 40 seeds: no bias, typical errors of that size,
+    // and every fitted curve within 0.015 bpb of the truth.
+    const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+    const alphaErrors: number[] = [];
+    const eErrors: number[] = [];
+    for (let seed = 1; seed <= 40; seed++) {
       const fit = fitPowerLaw(ladder(seed), { resamples: 0 });
-      expect(Math.abs(fit.params.E - truth.E)).toBeLessThan(0.06);
-      expect(Math.abs(fit.params.alpha - truth.alpha)).toBeLessThan(0.03);
+      alphaErrors.push(fit.params.alpha - truth.alpha);
+      eErrors.push(fit.params.E - truth.E);
       for (const c of [1e15, 1e17, 1e19])
-        expect(Math.abs(powerLawLoss(fit.params, c) - trueLoss(truth, c))).toBeLessThan(0.01);
+        expect(Math.abs(powerLawLoss(fit.params, c) - trueLoss(truth, c)), `seed ${seed}`).toBeLessThan(0.015);
       expect(fit.quality.rmse).toBeGreaterThan(0.005);
       expect(fit.quality.rmse).toBeLessThan(0.015);
     }
+    const meanAlphaError = alphaErrors.reduce((x, y) => x + y, 0) / alphaErrors.length;
+    expect(Math.abs(meanAlphaError)).toBeLessThan(0.02);
+    expect(median(alphaErrors.map(Math.abs))).toBeLessThan(0.05);
+    expect(median(eErrors.map(Math.abs))).toBeLessThan(0.03);
   });
 
   it("works at any FLOP scale (the fit is on a normalised log-compute axis)", () => {

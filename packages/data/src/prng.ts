@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * xoshiro128** (Blackman & Vigna, 2018): a small, fast 32-bit generator with a 128-bit state that
  * serialises to four uint32 numbers, so a resumed run continues the exact same sequence. Seeds are
- * expanded into the state with splitmix32-style hashing.
+ * expanded into the state with splitmix32. The one seeded generator of bytelab: imported as
+ * @bytelab/data/prng (no Node built-ins) by the data sampler and the analysis bootstrap.
  */
 export const PRNG_ALGORITHM = "xoshiro128**";
 
@@ -25,7 +26,8 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-function splitmix32(state: { z: number }): number {
+/** splitmix32: the mixing step that expands a seed into a generator's state. */
+export function splitmix32(state: { z: number }): number {
   state.z = (state.z + 0x9e3779b9) | 0;
   let t = state.z ^ (state.z >>> 16);
   t = Math.imul(t, 0x21f0aaad);
@@ -35,6 +37,17 @@ function splitmix32(state: { z: number }): number {
   return t >>> 0;
 }
 
+/** FNV-1a of a string: a stream number that depends on a name (not on a list's order). */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** bytelab's one seeded generator (sampling, bootstrap resamples, training randomness). */
 export class Prng {
   private s0: number;
   private s1: number;
@@ -45,11 +58,15 @@ export class Prng {
     [this.s0, this.s1, this.s2, this.s3] = s;
   }
 
-  static fromSeed(seed: number): Prng {
+  /**
+   * The generator of `seed`. `stream` picks an independent sequence for the same seed (e.g.
+   * hashString(architecture)); stream 0 is the seed's own sequence.
+   */
+  static fromSeed(seed: number, stream = 0): Prng {
     const valid = seedSchema.parse(seed);
     const lo = valid >>> 0;
     const hi = Math.floor(valid / 2 ** 32);
-    const mixer = { z: (lo ^ Math.imul(hi, 0x85ebca6b)) | 0 };
+    const mixer = { z: (lo ^ Math.imul(hi, 0x85ebca6b) ^ Math.imul(stream >>> 0, 0xc2b2ae35)) | 0 };
     const s: [number, number, number, number] = [
       splitmix32(mixer),
       splitmix32(mixer),
