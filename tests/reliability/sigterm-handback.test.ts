@@ -2,19 +2,26 @@ import { submitSweep } from "@bytelab/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metricSteps, range, tinySweep, waitFor } from "../../workers/trainer/test/helpers";
 import { openReliabilityEnv, type ReliabilityEnv, workerVars } from "./helpers/setup";
-import { fastWorkerEnv, startWorkerProcess, type WorkerProcess } from "./helpers/worker-process";
+import {
+  fastWorkerEnv,
+  processAlive,
+  startWorkerProcess,
+  type WorkerProcess,
+} from "./helpers/worker-process";
 
 // (f) SIGTERM during a run: the worker checkpoints, hands the run back (QUEUED, job back to wait, no failed
 // attempt), closes and marks itself STOPPED; a second worker resumes from that checkpoint and completes it.
 
 let env: ReliabilityEnv;
 const workers: WorkerProcess[] = [];
-const STEPS = 150;
+const frozen: number[] = [];
+const STEPS = 300;
 
 beforeAll(async () => {
   env = await openReliabilityEnv("sigterm");
 });
 afterAll(async () => {
+  for (const pid of frozen) if (processAlive(pid)) process.kill(pid, "SIGCONT");
   await Promise.all(workers.map((w) => w.stop()));
   await env?.close();
 });
@@ -22,18 +29,38 @@ afterAll(async () => {
 describe("a worker told to stop mid-run (SIGTERM)", () => {
   it("hands the run back at a fresh checkpoint; the next worker completes it; no attempt is spent", async () => {
     const started = Date.now();
-    const a = await startWorkerProcess("sigterm-a", fastWorkerEnv(workerVars(env)));
+    // A generous hand-back grace: past it the worker kills its training process (no fresh checkpoint), which is
+    // another test's case, not a slow machine's.
+    const a = await startWorkerProcess(
+      "sigterm-a",
+      fastWorkerEnv({ ...workerVars(env), WORKER_SHUTDOWN_TIMEOUT_MS: "120000" }),
+    );
     workers.push(a);
     const spec = tinySweep("sigterm", { steps: STEPS, base: { checkpoint: { interval: 1000, keep: 2 } } });
     const { created } = await submitSweep(env.prisma, env.trainQueue, spec);
     const runId = created[0]!.runId;
+    // Deadlines in these tests only bound waits (a loaded machine starts TF.js slowly); nothing is timed.
     await waitFor(
       "some training steps",
       async () => (await metricSteps(env.prisma, runId, "train/loss")).length >= 5,
+      120_000,
     );
+    // Freeze the training process before the worker is told to stop: a tiny run trains hundreds of steps a
+    // second, so on a loaded machine it could otherwise finish between our look at Postgres and the stop
+    // request reaching it (the worker then rightly completes the run, and there is nothing to hand back).
+    // Thawed once the worker is shutting down: the stop request waits in its IPC channel and is taken at
+    // the next step boundary.
+    const startedEvent = await env.prisma.runEvent.findFirstOrThrow({
+      where: { runId, message: { startsWith: "training started" } },
+    });
+    const childPid = (startedEvent.data as { pid: number }).pid;
+    process.kill(childPid, "SIGSTOP");
+    frozen.push(childPid);
 
     const signalled = Date.now();
     a.kill("SIGTERM");
+    await a.waitForOutput(/shutting down/, 60_000);
+    for (const pid of frozen.splice(0)) process.kill(pid, "SIGCONT");
     const exit = await a.exited;
     const exitedAt = Date.now();
     expect(exit, a.output()).toEqual({ code: 0, signal: null });
@@ -67,7 +94,7 @@ describe("a worker told to stop mid-run (SIGTERM)", () => {
         const r = await env.prisma.run.findUniqueOrThrow({ where: { id: runId } });
         return ["COMPLETED", "FAILED", "DIVERGED", "CANCELLED"].includes(r.status) ? r : null;
       },
-      90_000,
+      180_000,
     );
     expect(run.status, `${run.error}\n${b.output()}`).toBe("COMPLETED");
     expect(run).toMatchObject({ workerId: "sigterm-b", attempts: 2, error: null });
@@ -76,7 +103,13 @@ describe("a worker told to stop mid-run (SIGTERM)", () => {
     });
     expect((resumed.data as { startStep: number }).startStep).toBe(stepAtHandBack);
     expect(await metricSteps(env.prisma, runId, "train/loss")).toEqual(range(1, STEPS));
-    // One attempt counted (the completed one): the hand-back cost none.
+    // One attempt counted (the completed one): the hand-back cost none. The run is COMPLETED in Postgres
+    // before the handler returns and BullMQ finishes the job: wait for BullMQ's side first.
+    await waitFor(
+      "BullMQ to mark the job completed",
+      async () => (await env.trainQueue.queue.getJobState(runId)) === "completed",
+      30_000,
+    );
     const job = await env.trainQueue.queue.getJob(runId);
     expect(job?.attemptsMade).toBe(1);
     expect(job?.stalledCounter).toBe(0);
@@ -85,5 +118,5 @@ describe("a worker told to stop mid-run (SIGTERM)", () => {
       `[reliability] sigterm-handback: worker exited ${secs(exitedAt - signalled)} after SIGTERM (step ${stepAtHandBack}), ` +
         `total ${secs(Date.now() - started)}`,
     );
-  });
+  }, 480_000); // waits above are deadlines for a loaded machine, not timings
 });
