@@ -67,8 +67,11 @@ const suite: BenchSuite = {
       [
         "recovery: killed run training again (resumed event)",
         r.resumed.length,
-        `p50 ${ms(quantile(r.resumed, 50))}, p95 ${ms(quantile(r.resumed, 95))}, max ${ms(quantile(r.resumed, 100))}`,
-        `${withinTarget}/${r.resumed.length} < ${RECOVERY_TARGET_MS / 1000} s; ${r.notResumed} never`,
+        `p50 ${ms(quantile(r.resumed, 50))}, p95 ${ms(quantile(r.resumed, 95))}, max ${ms(quantile(r.resumed, 100))}; ` +
+          `${withinTarget}/${r.resumed.length} < ${RECOVERY_TARGET_MS / 1000} s; ${r.notResumed} never`,
+        // The recovery-latency target is checked here, not in tests/reliability/chaos.test.ts (timing on shared
+        // cores is no test's business): p50 under the target and every killed run trained again.
+        `p50 < ${RECOVERY_TARGET_MS / 1000} s: ${ok(r.resumeP50 !== null && r.resumeP50 < RECOVERY_TARGET_MS && r.notResumed === 0)}`,
       ],
       [
         "runs COMPLETED / submitted",
