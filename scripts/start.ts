@@ -8,7 +8,7 @@
 // Environment: see scripts/start/config.ts.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { generatePrismaClient } from "../packages/db/src/generate";
+import { generatePrismaClient } from "@bytelab/db/generate";
 import { type AppEnv, startWeb, startWorker } from "./start/apps";
 import { homePaths, loadStartConfig, type StartConfig } from "./start/config";
 import { redisServerAvailable, startPostgres, startRedis } from "./start/data-services";

@@ -1,4 +1,4 @@
-import { generatePrismaClient } from "../../packages/db/src/generate";
+import { generatePrismaClient } from "@bytelab/db/generate";
 
 /** Generates the Prisma client (offline) before any test imports it; a no-op when it is up to date. */
 export default function setup() {

@@ -1,7 +1,5 @@
-import { buildProgram } from "@bytelab/cli";
+import { BACKEND_HELP, buildProgram, EXIT_HELP } from "@bytelab/cli";
 import type { Command, Option } from "commander";
-import { BACKEND_HELP } from "../../../packages/cli/src/commands/common";
-import { EXIT_HELP } from "../../../packages/cli/src/exit";
 import { cell, code, generatedHeader, slug, table } from "./markdown";
 
 export const CLI_REF_PATH = "docs/reference/cli.md";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { apiEnvSchema, serverEnvSchema } from "../../../apps/web/src/lib/env";
-import { dataEnvSchema } from "../../../packages/data/src/env";
+import { dataEnvSchema } from "@bytelab/data/env";
 import { WorkerEnvSchema } from "../../../workers/trainer/src/env";
 import { startEnvSchema } from "../../start/config";
 import { buildDocIndex } from "./jsdoc";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { quietTfjsNodeBanner } from "@bytelab/models";
-import { EXIT_HELP } from "../../../packages/cli/src/exit";
+import { EXIT_HELP } from "@bytelab/cli";
 import { API_REF_PATH, OPENAPI_PATH, openApi, renderApiReference } from "./api-ref";
 import { CLI_REF_PATH, renderCliReference } from "./cli-ref";
 import { ENV_REF_PATH, renderEnvReference } from "./env-ref";

@@ -20,7 +20,7 @@ type ServiceModule = typeof import("@bytelab/service");
  * same function `npm start` and the test setup call, then loads the service (which imports the client).
  */
 export async function loadService(): Promise<ServiceModule> {
-  const { generatePrismaClient } = await import("../../../db/src/generate");
+  const { generatePrismaClient } = await import("@bytelab/db/generate");
   try {
     generatePrismaClient({
       log: (line) => process.stderr.write(`bytelab: ${line}: first use after npm install, done once\n`),
