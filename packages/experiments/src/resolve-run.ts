@@ -60,53 +60,71 @@ function deprecationWarning(spec: readonly PathSegment[], key: string, use: stri
   return { path: formatPath(spec), issue: `${key} is deprecated`, fix: `write ${use}` };
 }
 
+type TrainSchema = Zoo["train"]["trainConfigSchema"];
+type PreParsed = z.output<TrainSchema>;
+
 /**
- * Validates one draft into a concrete run: training config through @bytelab/train's schema, model config
- * through the architecture's schema (unknown keys refused), (model, seqLen) combination checks, model size
- * and FLOPs from the zoo, budget to steps, defaults filled in, config hash. Problems point at the spec.
+ * The state of one draft's resolution, stage by stage: the training and model configs as built from the
+ * spec (each value remembering where in the spec it was written), and the issues and warnings so far, each
+ * pointing at the spec.
  */
-export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelpers): ResolvedRun {
-  const issues: SpecIssue[] = [];
-  const warnings: SpecIssue[] = [];
-  const fail = (): ResolvedRun => ({ ok: false, issues, warnings });
-  const arch = draft.architecture;
+class RunResolution {
+  readonly issues: SpecIssue[] = [];
+  readonly warnings: SpecIssue[] = [];
+  readonly train = new OriginTrackingBuilder();
+  readonly model = new OriginTrackingBuilder();
+  readonly modelAssignments: Array<{ path: PathSegment[]; value: unknown; spec: PathSegment[] }> = [];
+  readonly arch: Architecture;
 
-  const train = new OriginTrackingBuilder();
-  for (const l of draft.trainLayers) train.merge(l.fragment, l.spec);
-  const modelAssignments: Array<{ path: PathSegment[]; value: unknown; spec: PathSegment[] }> = [];
-  for (const a of draft.assignment) {
-    const path = parseDottedPath(a.key);
-    if (path[0] === "model") modelAssignments.push({ path: path.slice(1), value: a.value, spec: a.spec });
-    else train.set(path, a.value, a.spec);
+  constructor(
+    readonly draft: RunDraft,
+    readonly zoo: Zoo,
+  ) {
+    this.arch = draft.architecture;
   }
-  if (draft.budget) {
-    for (const key of ["steps", "byteBudget", "flopBudget"]) {
-      if (train.get()[key] === undefined) continue;
-      issues.push({
-        path: formatPath(train.originOf([key]) ?? ["base", key]),
-        issue: `${key} is set, but the spec gives a budget (${formatPath(draft.budget.spec)}) that decides the steps`,
-        fix: `remove ${key}, or remove the budget`,
-      });
+
+  fail(): ResolvedRun {
+    return { ok: false, issues: this.issues, warnings: this.warnings };
+  }
+
+  /** Stage 1: training layers and assignments (model.* assignments kept for later), budget conflicts. */
+  collectTraining(): void {
+    const { draft, train } = this;
+    for (const l of draft.trainLayers) train.merge(l.fragment, l.spec);
+    for (const a of draft.assignment) {
+      const path = parseDottedPath(a.key);
+      if (path[0] === "model")
+        this.modelAssignments.push({ path: path.slice(1), value: a.value, spec: a.spec });
+      else train.set(path, a.value, a.spec);
     }
+    if (draft.budget) {
+      for (const key of ["steps", "byteBudget", "flopBudget"]) {
+        if (train.get()[key] === undefined) continue;
+        this.issues.push({
+          path: formatPath(train.originOf([key]) ?? ["base", key]),
+          issue: `${key} is set, but the spec gives a budget (${formatPath(draft.budget.spec)}) that decides the steps`,
+          fix: `remove ${key}, or remove the budget`,
+        });
+      }
+    }
+    train.set(["architecture"], this.arch, draft.architectureSpec);
+    train.set(["seed"], draft.seed, ["seeds"]);
   }
-  train.set(["architecture"], arch, draft.architectureSpec);
-  train.set(["seed"], draft.seed, ["seeds"]);
 
-  const model = new OriginTrackingBuilder();
   /**
    * Merges a model-config fragment written at `spec`. A deprecated key (e.g. hourglass shortenFactor) is
    * merged under the key that replaced it, with its origin kept at the key as written, and warned about;
    * both spellings in one fragment is an issue.
    */
-  const mergeModel = (fragment: unknown, spec: PathSegment[]) => {
-    const deprecated = zoo.deprecatedModelKeys(arch, fragment);
+  mergeModel(fragment: unknown, spec: PathSegment[]): void {
+    const deprecated = this.zoo.deprecatedModelKeys(this.arch, fragment);
     if (!deprecated.length || !isPlainObject(fragment)) {
-      model.merge(fragment, spec);
+      this.model.merge(fragment, spec);
       return;
     }
     const renamed = deprecated.filter(({ key, use }) => {
       if (fragment[use] === undefined || fragment[key] === undefined) return true;
-      issues.push({
+      this.issues.push({
         path: formatPath([...spec, key]),
         issue: `${key} and ${use} are both given: ${key} is the deprecated spelling of ${use}`,
         fix: `keep ${use} and remove ${key}`,
@@ -115,173 +133,215 @@ export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelper
     });
     const rest = { ...fragment };
     for (const { key } of deprecated) delete rest[key];
-    model.merge(rest, spec);
+    this.model.merge(rest, spec);
     for (const { key, use } of renamed) {
-      warnings.push(deprecationWarning([...spec, key], key, use));
-      model.merge(fragment[key], [...spec, key], [use]);
+      this.warnings.push(deprecationWarning([...spec, key], key, use));
+      this.model.merge(fragment[key], [...spec, key], [use]);
     }
-  };
-  const specPathOf = (configPath: readonly PathSegment[]): PathSegment[] => {
+  }
+
+  /** Where in the spec a config path was written (the base config when nowhere). */
+  specPathOf(configPath: readonly PathSegment[]): PathSegment[] {
     if (configPath[0] === "model") {
       const rest = configPath.slice(1);
-      return model.originOf(rest) ?? [...draft.modelSpec, ...rest];
+      return this.model.originOf(rest) ?? [...this.draft.modelSpec, ...rest];
     }
-    return train.originOf(configPath) ?? ["base", ...configPath];
-  };
-  const mapZod = (error: z.ZodError, schema: z.ZodType, prefix: PathSegment[]) => {
+    return this.train.originOf(configPath) ?? ["base", ...configPath];
+  }
+
+  /** zod issues of a config as spec issues (unknown keys with the known ones). */
+  mapZod(error: z.ZodError, schema: z.ZodType, prefix: PathSegment[]): void {
     for (const i of error.issues) {
       const own = i.path.map((p) => (typeof p === "symbol" ? String(p) : p));
       if (i.code === "unrecognized_keys") {
         const known = knownKeys(schema, own) ?? [];
         for (const key of i.keys)
-          issues.push(unknownKeyIssue(specPathOf([...prefix, ...own, key]), key, known));
+          this.issues.push(unknownKeyIssue(this.specPathOf([...prefix, ...own, key]), key, known));
       } else {
-        issues.push({
-          path: formatPath(specPathOf([...prefix, ...own])),
+        this.issues.push({
+          path: formatPath(this.specPathOf([...prefix, ...own])),
           issue: `${formatPath([...prefix, ...own]) || "config"}: ${i.message}`,
           fix: fixFor(i),
         });
       }
     }
-  };
-
-  // Training keys first (model aside): seqLen decides the model defaults and the combination checks.
-  const trainSchema = zoo.train.trainConfigSchema;
-  const pre = trainSchema.safeParse({ ...train.get(), model: {} });
-  if (!pre.success) {
-    mapZod(pre.error, trainSchema, []);
-    return fail();
   }
-  if (issues.length) return fail();
-  const seqLen = pre.data.seqLen;
 
-  if (draft.modelDefaults === "small") model.merge(zoo.train.defaultModelConfig(arch, seqLen), null);
-  for (const l of draft.modelLayers) mergeModel(l.fragment, l.spec);
-  const schema = zoo.modelSchema(arch);
-  const parseModel = (raw: JsonObject): JsonObject | undefined => {
+  /** Stage 2: the training keys alone (model aside): seqLen decides the model defaults and checks. */
+  preParseTraining(): PreParsed | undefined {
+    const trainSchema = this.zoo.train.trainConfigSchema;
+    const pre = trainSchema.safeParse({ ...this.train.get(), model: {} });
+    if (!pre.success) {
+      this.mapZod(pre.error, trainSchema, []);
+      return undefined;
+    }
+    return this.issues.length ? undefined : pre.data;
+  }
+
+  private parseModel(raw: JsonObject): JsonObject | undefined {
+    const schema = this.zoo.modelSchema(this.arch);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      mapZod(parsed.error, schema, ["model"]);
+      this.mapZod(parsed.error, schema, ["model"]);
       return undefined;
     }
     const out = parsed.data as JsonObject;
     for (const path of droppedKeys(raw, out)) {
       const parent = path.slice(0, -1);
       const known = knownKeys(schema, parent) ?? [];
-      issues.push(unknownKeyIssue(specPathOf(["model", ...path]), String(path.at(-1)), known));
+      this.issues.push(unknownKeyIssue(this.specPathOf(["model", ...path]), String(path.at(-1)), known));
     }
-    return issues.length ? undefined : out;
-  };
-  if (draft.scale) {
-    const base = parseModel(model.get());
-    if (!base) return fail();
-    const scaled = scaleModel(arch, base, draft.scale.scale);
-    for (const note of scaled.notes)
-      warnings.push({
-        path: formatPath(draft.scale.spec),
-        issue: note,
-        fix: "give the size's model keys explicitly",
-      });
-    for (const [key, value] of Object.entries(scaled.model))
-      if (zoo.train.canonicalJson(value) !== zoo.train.canonicalJson(base[key]))
-        model.set([key], value, draft.scale.spec);
-    if (draft.scale.overrides) mergeModel(draft.scale.overrides.fragment, draft.scale.overrides.spec);
+    return this.issues.length ? undefined : out;
   }
-  for (const a of modelAssignments) {
-    const [head, ...rest] = a.path;
-    const renamed =
-      typeof head === "string" ? zoo.deprecatedModelKeys(arch, { [head]: a.value })[0] : undefined;
-    if (renamed) warnings.push(deprecationWarning(a.spec, `model.${renamed.key}`, `model.${renamed.use}`));
-    model.set(renamed ? [renamed.use, ...rest] : a.path, a.value, a.spec);
+
+  /** Stage 3: the model config: defaults, layers, the scale, model.* assignments; parsed and checked. */
+  buildModel(seqLen: number, helpers: CombinationHelpers): JsonObject | undefined {
+    const { draft, zoo, arch, model } = this;
+    if (draft.modelDefaults === "small") model.merge(zoo.train.defaultModelConfig(arch, seqLen), null);
+    for (const l of draft.modelLayers) this.mergeModel(l.fragment, l.spec);
+    if (draft.scale) {
+      const base = this.parseModel(model.get());
+      if (!base) return undefined;
+      const scaled = scaleModel(arch, base, draft.scale.scale);
+      for (const note of scaled.notes)
+        this.warnings.push({
+          path: formatPath(draft.scale.spec),
+          issue: note,
+          fix: "give the size's model keys explicitly",
+        });
+      for (const [key, value] of Object.entries(scaled.model))
+        if (zoo.train.canonicalJson(value) !== zoo.train.canonicalJson(base[key]))
+          model.set([key], value, draft.scale.spec);
+      if (draft.scale.overrides) this.mergeModel(draft.scale.overrides.fragment, draft.scale.overrides.spec);
+    }
+    for (const a of this.modelAssignments) {
+      const [head, ...rest] = a.path;
+      const renamed =
+        typeof head === "string" ? zoo.deprecatedModelKeys(arch, { [head]: a.value })[0] : undefined;
+      if (renamed)
+        this.warnings.push(deprecationWarning(a.spec, `model.${renamed.key}`, `model.${renamed.use}`));
+      model.set(renamed ? [renamed.use, ...rest] : a.path, a.value, a.spec);
+    }
+    const parsedModel = this.parseModel(model.get());
+    if (!parsedModel) return undefined;
+
+    const combination = checkCombination(arch, parsedModel, seqLen, helpers);
+    for (const p of combination.errors)
+      this.issues.push({ path: formatPath(this.specPathOf(p.path)), issue: p.issue, fix: p.fix });
+    for (const p of combination.warnings)
+      this.warnings.push({ path: formatPath(this.specPathOf(p.path)), issue: p.issue, fix: p.fix });
+    return this.issues.length ? undefined : parsedModel;
   }
-  const parsedModel = parseModel(model.get());
-  if (!parsedModel) return fail();
 
-  const combination = checkCombination(arch, parsedModel, seqLen, helpers);
-  for (const p of combination.errors)
-    issues.push({ path: formatPath(specPathOf(p.path)), issue: p.issue, fix: p.fix });
-  for (const p of combination.warnings)
-    warnings.push({ path: formatPath(specPathOf(p.path)), issue: p.issue, fix: p.fix });
-  if (issues.length) return fail();
+  /** Stage 4: parameter count and FLOPs from the zoo (an issue only when a FLOP budget needs them). */
+  sizeModel(parsedModel: JsonObject, seqLen: number): ModelInfo | null {
+    const { draft, arch } = this;
+    try {
+      return this.zoo.modelInfo(arch, parsedModel, seqLen);
+    } catch (error) {
+      const problem = {
+        path: formatPath(draft.architectureSpec),
+        issue: `cannot size the ${arch} model: ${(error as Error).message}`,
+        fix:
+          draft.budget?.budget.kind === "flops"
+            ? "give a bytes or steps budget, or fix the model config"
+            : "the run's paramCount and flopsPerByte stay unknown until the worker builds it",
+      };
+      if (draft.budget?.budget.kind === "flops") this.issues.push(problem);
+      else this.warnings.push(problem);
+      return null;
+    }
+  }
 
-  let info: ModelInfo | null = null;
-  try {
-    info = zoo.modelInfo(arch, parsedModel, seqLen);
-  } catch (error) {
-    const problem = {
-      path: formatPath(draft.architectureSpec),
-      issue: `cannot size the ${arch} model: ${(error as Error).message}`,
-      fix:
-        draft.budget?.budget.kind === "flops"
-          ? "give a bytes or steps budget, or fix the model config"
-          : "the run's paramCount and flopsPerByte stay unknown until the worker builds it",
+  /** Stage 5: the budget (spec budget, base flopBudget, or steps) as steps. */
+  planBudget(pre: PreParsed, info: ModelInfo | null): ResolvedBudget | undefined {
+    const { draft, zoo } = this;
+    const perStep = zoo.train.bytesPerStep(pre);
+    const trainingFlopsPerByte = info ? info.flopsPerByte.training : null;
+    if (draft.budget) {
+      try {
+        return resolveBudget(draft.budget.budget, perStep, trainingFlopsPerByte);
+      } catch (error) {
+        this.issues.push({
+          path: formatPath(draft.budget.spec),
+          issue: (error as Error).message,
+          fix: "raise the budget, or lower batchSize x gradAccumulation x seqLen",
+        });
+        return undefined;
+      }
+    }
+    if (pre.flopBudget !== undefined && pre.steps === undefined) {
+      // base.flopBudget without steps: plan the steps as a spec budget would.
+      try {
+        return resolveBudget({ kind: "flops", value: pre.flopBudget }, perStep, trainingFlopsPerByte);
+      } catch (error) {
+        this.issues.push({
+          path: formatPath(this.train.originOf(["flopBudget"]) ?? ["base", "flopBudget"]),
+          issue: (error as Error).message,
+          fix: "raise flopBudget, or give steps too",
+        });
+        return undefined;
+      }
+    }
+    const steps = zoo.train.totalSteps(pre);
+    return resolveBudget({ kind: "steps", value: steps }, perStep, trainingFlopsPerByte);
+  }
+
+  /** Stage 6: the final training config (length as steps), its hash, the resolved run. */
+  finish(parsedModel: JsonObject, info: ModelInfo | null, budget: ResolvedBudget): ResolvedRun {
+    const { draft, zoo } = this;
+    const trainSchema = zoo.train.trainConfigSchema;
+    // Always express the length as steps (a byteBudget is the same run as its ceil(bytes / bytesPerStep)
+    // steps): equivalent configs then hash equally. A FLOP budget stays in the config as flopBudget: the
+    // trainer stops the run on its measured FLOPs, and the steps are its plan (schedule length, step cap).
+    const { byteBudget: _byteBudget, ...trainKeys } = this.train.get();
+    const flopBudget = draft.budget?.budget.kind === "flops" ? { flopBudget: draft.budget.budget.value } : {};
+    const final = trainSchema.safeParse({
+      ...trainKeys,
+      ...flopBudget,
+      model: parsedModel,
+      steps: budget.steps,
+    });
+    if (!final.success) {
+      this.mapZod(final.error, trainSchema, []);
+      return this.fail();
+    }
+    const config = final.data as TrainConfig;
+    return {
+      ok: true,
+      warnings: this.warnings,
+      run: {
+        label: draft.label,
+        architecture: this.arch,
+        seed: draft.seed,
+        config,
+        configHash: zoo.train.configHash(config),
+        priority: draft.priority,
+        paramCount: info?.paramCount ?? null,
+        flopsPerByte: info?.flopsPerByte ?? null,
+        budget,
+        origin: draft.origin,
+      },
     };
-    if (draft.budget?.budget.kind === "flops") issues.push(problem);
-    else warnings.push(problem);
   }
-  if (issues.length) return fail();
+}
 
-  const perStep = zoo.train.bytesPerStep(pre.data);
-  const trainingFlopsPerByte = info ? info.flopsPerByte.training : null;
-  let budget: ResolvedBudget;
-  if (draft.budget) {
-    try {
-      budget = resolveBudget(draft.budget.budget, perStep, trainingFlopsPerByte);
-    } catch (error) {
-      issues.push({
-        path: formatPath(draft.budget.spec),
-        issue: (error as Error).message,
-        fix: "raise the budget, or lower batchSize x gradAccumulation x seqLen",
-      });
-      return fail();
-    }
-  } else if (pre.data.flopBudget !== undefined && pre.data.steps === undefined) {
-    // base.flopBudget without steps: plan the steps as a spec budget would.
-    try {
-      budget = resolveBudget({ kind: "flops", value: pre.data.flopBudget }, perStep, trainingFlopsPerByte);
-    } catch (error) {
-      issues.push({
-        path: formatPath(train.originOf(["flopBudget"]) ?? ["base", "flopBudget"]),
-        issue: (error as Error).message,
-        fix: "raise flopBudget, or give steps too",
-      });
-      return fail();
-    }
-  } else {
-    const steps = zoo.train.totalSteps(pre.data);
-    budget = resolveBudget({ kind: "steps", value: steps }, perStep, trainingFlopsPerByte);
-  }
-
-  // Always express the length as steps (a byteBudget is the same run as its ceil(bytes / bytesPerStep)
-  // steps): equivalent configs then hash equally. A FLOP budget stays in the config as flopBudget: the
-  // trainer stops the run on its measured FLOPs, and the steps are its plan (schedule length, step cap).
-  const { byteBudget: _byteBudget, ...trainKeys } = train.get();
-  const flopBudget = draft.budget?.budget.kind === "flops" ? { flopBudget: draft.budget.budget.value } : {};
-  const final = trainSchema.safeParse({
-    ...trainKeys,
-    ...flopBudget,
-    model: parsedModel,
-    steps: budget.steps,
-  });
-  if (!final.success) {
-    mapZod(final.error, trainSchema, []);
-    return fail();
-  }
-  const config = final.data as TrainConfig;
-  return {
-    ok: true,
-    warnings,
-    run: {
-      label: draft.label,
-      architecture: arch,
-      seed: draft.seed,
-      config,
-      configHash: zoo.train.configHash(config),
-      priority: draft.priority,
-      paramCount: info?.paramCount ?? null,
-      flopsPerByte: info?.flopsPerByte ?? null,
-      budget,
-      origin: draft.origin,
-    },
-  };
+/**
+ * Validates one draft into a concrete run: training config through @bytelab/train's schema, model config
+ * through the architecture's schema (unknown keys refused), (model, seqLen) combination checks, model size
+ * and FLOPs from the zoo, budget to steps, defaults filled in, config hash. Problems point at the spec.
+ * Each stage is a method of RunResolution; a stage that finds issues ends the resolution.
+ */
+export function resolveRun(draft: RunDraft, zoo: Zoo, helpers: CombinationHelpers): ResolvedRun {
+  const r = new RunResolution(draft, zoo);
+  r.collectTraining();
+  const pre = r.preParseTraining();
+  if (!pre) return r.fail();
+  const parsedModel = r.buildModel(pre.seqLen, helpers);
+  if (!parsedModel) return r.fail();
+  const info = r.sizeModel(parsedModel, pre.seqLen);
+  if (r.issues.length) return r.fail();
+  const budget = r.planBudget(pre, info);
+  if (!budget) return r.fail();
+  return r.finish(parsedModel, info, budget);
 }
