@@ -120,6 +120,9 @@ export async function startTrainerWorker(
   if (env.WORKER_PREWARM) void children.prewarm(slots);
   // Let the stalled check give back the runs of dead workers first: this worker (often their replacement)
   // then resumes them instead of starting fresh runs while they wait for a free slot.
+  // The stalled check runs from now, not from worker.run(): a lone replacement worker is the one that must
+  // notice the lost runs' expired locks, or it waits out maxWaitMs for a check nobody runs.
+  await worker.startStalledCheckTimer();
   const lostQueue = openTrainQueue({ redisUrl: env.REDIS_URL, name: queueName });
   const lost = await waitForLostRuns(prisma, lostQueue, {
     silentForMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 3_000),

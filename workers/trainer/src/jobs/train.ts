@@ -130,6 +130,11 @@ async function trainRun(
   } finally {
     s.sessions.delete(runId);
     rmSync(runDir, { recursive: true, force: true });
+    // Folders of other attempts this home still holds (e.g. this host's worker was killed, restarted, and
+    // another host took its run over since): gone once their attempt is no longer the run's current one.
+    await removeStaleWorkFolders(s.prisma, s.home, log).catch((e: unknown) =>
+      log.warn(`could not clean old work folders: ${(e as Error).message}`),
+    );
   }
 }
 
