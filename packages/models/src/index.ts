@@ -1,5 +1,13 @@
 export * from "./backend";
 export { quietTfjsNodeBanner } from "./tfjs-banner";
+export { type NvidiaHost, nvidiaHost, parseNvidiaQuery } from "./gpu-host";
+export {
+  describeAdapter,
+  isSoftwareAdapter,
+  startWebGpu,
+  WEBGPU_SYNC_READ_ERROR,
+  type WebGpuAdapter,
+} from "./webgpu";
 export { nativeKernelsActive, useNativeKernels } from "./wasm/kernels";
 export {
   NATIVE_ADDON_PATH,

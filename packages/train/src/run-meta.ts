@@ -63,7 +63,19 @@ export const runMetaSchema = z.object({
   status: runStatusSchema,
   message: z.string().optional(),
   gitCommit: z.string().nullable(),
-  backend: z.object({ name: z.string(), tfBackend: z.string() }),
+  /**
+   * The backend that really ran: kind "gpu" only when a GPU executed the verification probe faster than the
+   * CPU path (packages/models/src/backend.ts). kind/device/... are absent in run.json files of older versions.
+   */
+  backend: z.object({
+    name: z.string(),
+    tfBackend: z.string(),
+    kind: z.enum(["gpu", "cpu"]).optional(),
+    device: z.string().optional(),
+    driver: z.string().optional(),
+    cuda: z.string().optional(),
+    probeGflops: z.number().optional(),
+  }),
   host: z.string(),
   pid: z.int(),
   node: z.string(),

@@ -13,7 +13,14 @@ const start: TrainEvent = {
   startStep: 0,
   totalSteps: 20,
   paramCount: 812_000,
-  backend: { name: "wasm", tfBackend: "wasm", notes: [], reason: "test" },
+  backend: {
+    name: "wasm",
+    tfBackend: "wasm",
+    notes: [],
+    reason: "test",
+    kind: "cpu",
+    device: "cpu: test (1 cores)",
+  },
   bytesPerStep: 1024,
   warnings: ["prefix x matches nothing"],
 };
