@@ -17,7 +17,7 @@ export function registerGoldenCommands(program: Command): void {
     .argument("<dirs...>", "fixture folder(s) (manifest.json, weights.bin, logits.bin), or a folder of them")
     .option(
       "--backend <name>",
-      "TF.js backend: tensorflow-gpu | tensorflow | wasm | cpu (default: best available)",
+      "TF.js backend: tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: best available; webgpu runs hourglass, megabyte and transformer fixtures, not H-Net)",
     )
     .option("-v, --verbose", "print failure reasons to stderr", false)
     .addHelpText(
