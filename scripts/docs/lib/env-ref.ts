@@ -151,7 +151,7 @@ const NOTES: Record<string, Note> = {
     component: "models",
     default: "best available",
     meaning:
-      "TF.js backend: `tensorflow-gpu` (needs `@tensorflow/tfjs-node-gpu`), `tensorflow` (`@tensorflow/tfjs-node`), `wasm` or `cpu`. Unset: the first that starts, in that order. An explicit choice that cannot start is an error, never a silent fallback.",
+      "TF.js backend: `tensorflow-gpu` (`@tensorflow/tfjs-node-gpu`: counts only when a GPU executes, verified by a timed matmul that must beat the CPU path), `webgpu` (`@tensorflow/tfjs-backend-webgpu` on Dawn: golden checks and property tests; never chosen by default, it cannot train), `tensorflow` (`@tensorflow/tfjs-node`), `wasm` or `cpu`. Unset: the first that starts of tensorflow-gpu, tensorflow, wasm, cpu. An explicit choice that cannot start is an error, never a silent fallback.",
   },
   BYTELAB_NATIVE: {
     component: "models",
@@ -267,7 +267,13 @@ const NOTES: Record<string, Note> = {
   WORKER_SLOTS: {
     component: "compose",
     default: "",
-    meaning: "Passed to the worker container (empty: one slot per visible GPU, else 1).",
+    meaning: "Passed to the worker container (empty: one slot per core, at most one per 2 GiB of memory).",
+  },
+  WORKER_GPU_SLOTS: {
+    component: "compose",
+    default: "",
+    meaning:
+      "`WORKER_SLOTS` of the `worker-gpu` container (profile `gpu`; empty: one slot per GPU whose probe ran on the GPU).",
   },
   NEXT_RUNTIME: {
     component: "internal",
@@ -325,6 +331,24 @@ const NOTES: Record<string, Note> = {
     component: "tests",
     default: "set by the test helpers",
     meaning: "`production` for the web app servers the tests start.",
+  },
+  CI: {
+    component: "tests",
+    default: "unset",
+    meaning:
+      "Set by CI systems. The webgpu tests (packages/models/test/backends) then fail instead of skipping when SwiftShader's Vulkan driver is missing (Debian: `apt-get install chromium`).",
+  },
+  LD_LIBRARY_PATH: {
+    component: "tests",
+    default: "system",
+    meaning:
+      "The webgpu tests prepend SwiftShader's folder (with `VK_ICD_FILENAMES` pointing at its `vk_swiftshader_icd.json`) so that Dawn runs WebGPU on the CPU.",
+  },
+  PATH: {
+    component: "tests",
+    default: "system",
+    meaning:
+      "The doctor and worker tests put a fake `nvidia-smi` first on it to play a host with an NVIDIA driver.",
   },
   BYTELAB_TEST_VERBOSE: {
     component: "tests",

@@ -6,7 +6,10 @@ import { z } from "zod";
 export const WorkerEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema,
   REDIS_URL: redisUrlSchema,
-  /** Runs trained at once. Default: one per GPU, or 1 on CPU (TF.js already uses every core for one run). */
+  /**
+   * Runs trained at once. Default: one per GPU whose probe ran on the GPU; on CPU hosts one per core, at most one
+   * per 2 GiB of memory (bench/results/slots.json: more aggregate bytes/s than one run on every core).
+   */
   WORKER_SLOTS: z.coerce
     .number({ error: "WORKER_SLOTS must be a whole number >= 1" })
     .int("WORKER_SLOTS must be a whole number >= 1")
@@ -25,7 +28,7 @@ export const WorkerEnvSchema = z.object({
   /** GPUs this worker may use (CUDA convention: "0,1"; "" or "-1" for none). */
   CUDA_VISIBLE_DEVICES: z.string().optional(),
   /** TF.js backend the training children use (inherited by them); default: the best available. */
-  BYTELAB_BACKEND: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  BYTELAB_BACKEND: z.enum(["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"]).optional(),
   /**
    * Root of bytelab's local state; run folders (checkpoints, metrics.jsonl, the metrics spill file) live in
    * BYTELAB_HOME/runs/<runId>. With several machines this must be shared storage (NFS, a mounted volume):

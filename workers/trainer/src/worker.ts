@@ -6,7 +6,7 @@ import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { CancelWatcher } from "./cancel-watch";
 import { ChildPool } from "./child/pool";
-import { childPlacements, defaultSlots, detectDevices } from "./devices";
+import { childPlacements, defaultSlots, resolveDevices } from "./devices";
 import { type WorkerEnv, WorkerEnvError } from "./env";
 import { startHeartbeat } from "./heartbeat";
 import { workerIdentity, workerVersion } from "./identity";
@@ -52,8 +52,10 @@ export async function startTrainerWorker(
       throw new WorkerEnvError([`BYTELAB_ARTIFACTS: ${error.message}`]);
     throw error;
   }
-  const detected = detectDevices(env);
+  // Slots follow what really runs: each visible GPU is verified by a probe process pinned to it.
+  const detected = await resolveDevices(env);
   const slots = env.WORKER_SLOTS ?? defaultSlots(detected);
+  for (const note of detected.gpuNotes) log.warn(`GPU not used: ${note}`);
   const prisma = getPrisma(env.DATABASE_URL);
   const register = async () => {
     await registerWorker(prisma, { ...identity, devices: detected.devices, slots, version: workerVersion() });
@@ -77,7 +79,11 @@ export async function startTrainerWorker(
 
   const queueName = opts.queueName ?? env.WORKER_QUEUE;
   const cancels = await CancelWatcher.start(env.REDIS_URL, env.WORKER_CANCEL_POLL_MS, log);
-  const children = new ChildPool(log, childPlacements(detected));
+  // WORKER_SLOTS tells the native kernels of each child how many runs share the cores (threads = cores / slots).
+  const children = new ChildPool(
+    log,
+    childPlacements(detected).map((p) => ({ ...p, env: { ...p.env, WORKER_SLOTS: String(slots) } })),
+  );
   const services: TrainServices = {
     workerId: identity.id,
     prisma,

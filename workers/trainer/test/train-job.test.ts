@@ -105,6 +105,13 @@ describe("train job", () => {
     expect(run.flopsPerByte).toBeGreaterThan(0);
     expect(run.backend).toMatch(/^(wasm|cpu|tensorflow)/);
     expect(run.device).toMatch(/^cpu: /);
+    // "wasm, CPU": the environment says where the kernels ran, verified (no GPU here).
+    expect(run.environment).toMatchObject({
+      deviceKind: "cpu",
+      device: run.device,
+      cuda: null,
+      probeGflops: null,
+    });
 
     expect(await metricSteps(prisma, runId, "train/loss")).toEqual(range(1, 25));
     expect(await metricSteps(prisma, runId, "val/bpb")).toEqual([10, 20, 25]);

@@ -144,7 +144,16 @@ export const runEnvironmentSchema = z
     node: z.string().nullable(),
     tfjs: z.string().nullable(),
     backend: z.string().nullable(),
+    /** The device that ran the kernels: a GPU's name only when a GPU backend was verified (deviceKind "gpu"). */
     device: z.string().nullable(),
+    /** "gpu" when a GPU executed the backend's verification probe faster than the CPU path, else "cpu". */
+    deviceKind: z.enum(["gpu", "cpu"]).nullable(),
+    /** NVIDIA driver version (GPU runs). */
+    driver: z.string().nullable(),
+    /** Highest CUDA version the NVIDIA driver supports (GPU runs). */
+    cuda: z.string().nullable(),
+    /** GFLOP/s of the float32 matmul probe that verified the GPU backend. */
+    probeGflops: z.number().nullable(),
     host: z.string().nullable(),
     gitCommit: z.string().nullable(),
     workerVersion: z.string().nullable(),

@@ -95,7 +95,11 @@ export class TrainingSession {
         return notStarted();
       }
       this.stopChild = (reason) => child.stop(reason);
-      const device = child.placement.device;
+      // The placement names the GPU the child was pinned to; the child says what really ran (a GPU backend that
+      // did not start leaves it on the CPU, and the run must not carry the GPU's name).
+      const placed = child.placement.device;
+      const deviceOf = (m: StartedMessage) =>
+        m.meta.backend.kind === "gpu" ? placed : (m.meta.backend.device ?? placed);
 
       const dbWait = { waitMs: s.env.WORKER_DB_WAIT_MS, log: s.log };
       const early = payload.earlyStopping
@@ -140,7 +144,7 @@ export class TrainingSession {
             );
             metadata = withDbRetry(
               `run ${runId}: metadata`,
-              () => this.recordStart(message, opts.fence, device),
+              () => this.recordStart(message, opts.fence, deviceOf(message)),
               dbWait,
             ).catch((e: unknown) => {
               if (e instanceof StaleAttemptError) this.onStale(e);
@@ -201,6 +205,10 @@ export class TrainingSession {
           tfjs: m.versions.tfjs ?? null,
           backend: meta.backend.name,
           device,
+          deviceKind: meta.backend.kind ?? null,
+          driver: meta.backend.driver ?? null,
+          cuda: meta.backend.cuda ?? null,
+          probeGflops: meta.backend.probeGflops ?? null,
           host: meta.host,
           gitCommit: meta.gitCommit,
           workerVersion: workerVersion(),
