@@ -1,10 +1,17 @@
 # syntax=docker/dockerfile:1
-# bytelab images, one Dockerfile with two final targets (docker-compose.yml builds both):
-#   web     the Next.js standalone server (dashboard + REST API), ~200 MB, no dev dependencies
-#   worker  the trainer worker (TypeScript run by tsx, no build step); also runs the migrations
+# bytelab images, one Dockerfile with three final targets (docker-compose.yml builds them):
+#   web         the Next.js standalone server (dashboard + REST API), ~200 MB, no dev dependencies
+#   worker      the CPU trainer worker (TypeScript run by tsx, no build step); also runs the migrations. Lean:
+#               production dependencies of the packages only (no Next.js, Biome, Playwright, embedded Postgres,
+#               Vitest), trains on wasm with bytelab's native kernels when they build
+#   worker-gpu  the same worker on CUDA 11.2 + cuDNN 8 with @tensorflow/tfjs-node-gpu's libtensorflow 2.9.1
+#               installed (its install script downloads it: the build needs internet). Runs on any NVIDIA driver
+#               that supports CUDA >= 11.2, CUDA 12 hosts included; needs the NVIDIA Container Toolkit
 # By hand: docker build --target web -t bytelab-web .   /   docker build --target worker -t bytelab-worker .
+#          docker build --target worker-gpu -t bytelab-worker-gpu .
 
 ARG NODE_IMAGE=node:20-bookworm-slim
+ARG CUDA_IMAGE=nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
 
 FROM ${NODE_IMAGE} AS base
 ENV NEXT_TELEMETRY_DISABLED=1 \
@@ -54,10 +61,55 @@ USER node
 EXPOSE 3000
 CMD ["node", "apps/web/server.js"]
 
-FROM source AS worker
+# The worker's dependencies: production ones, without the dashboard's (apps/web: Next.js, React) and without
+# the root dev tools (Biome, Vitest, embedded Postgres, turbo). The optional native TF.js packages' install
+# scripts do not run here (--ignore-scripts; package.json denies them anyway): the CPU worker trains on wasm.
+# playwright-core comes with the CLI (`bytelab report --png`), which a worker does not run; Dawn (npm webgpu)
+# ships binaries for five platforms, of which the image needs its own.
+FROM base AS worker-deps
+COPY --from=manifests /manifests/ ./
+RUN rm -rf apps/web \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/playwright-core \
+ && find node_modules/webgpu/dist -mindepth 1 -maxdepth 1 -not -name "linux-$(node -p 'process.arch')" -exec rm -rf {} +
+
+# Sources (without node_modules: .dockerignore) and the Prisma client generated in `source`.
+FROM base AS worker-app
+COPY --from=worker-deps /app/node_modules ./node_modules
+COPY . .
+RUN rm -rf apps/web
+COPY --from=source /app/packages/db/src/generated ./packages/db/src/generated
+
+FROM worker-app AS worker
 ENV NODE_ENV=production \
     BYTELAB_HOME=/data
 # /data: checkpoints and other run files (a volume in docker-compose.yml), owned by the runtime user.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+CMD ["node", "--import", "tsx", "workers/trainer/src/main.ts"]
+
+# GPU worker: CUDA 11.2 + cuDNN 8.1 runtime (what libtensorflow 2.9.1, loaded by tfjs-node-gpu 4.22, was built
+# for), Node from the official image, and tfjs-node-gpu's install script run (it downloads libtensorflow's GPU
+# build and the prebuilt binding: the same command `bytelab doctor` prints). The worker verifies each GPU at
+# start (a probe process pinned to it must run on the GPU, faster than the CPU path) and gives one slot per GPU
+# that works; runs record the device that really ran.
+FROM ${CUDA_IMAGE} AS worker-gpu
+COPY --from=base /usr/local/bin/node /usr/local/bin/node
+COPY --from=base /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/* \
+ && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home node
+WORKDIR /app
+COPY --from=worker-app /app ./
+# No GPU while building: check that the binding is there; the worker checks the GPU when it starts.
+RUN npm rebuild @tensorflow/tfjs-node-gpu --dangerously-allow-all-scripts \
+ && ls node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v*/tfjs_binding.node \
+ && rm -rf /root/.npm
+ENV NODE_ENV=production \
+    BYTELAB_HOME=/data \
+    NVIDIA_VISIBLE_DEVICES=all \
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
