@@ -144,6 +144,52 @@ export function resolvedConfig(config: TrainConfig, model: ByteLM): TrainConfig 
   return { ...config, model: JSON.parse(JSON.stringify(m)) as Record<string, unknown> };
 }
 
+/** Counters a checkpoint carries (a resumed run continues them exactly). */
+interface LoopState {
+  step: number;
+  bytesSeen: number;
+  flops: number;
+  wallTime: number;
+  lossHistory: number[];
+}
+
+/** What every stage of one training process shares: the run's parts, its schedule and its counters. */
+interface RunContext {
+  config: TrainConfig;
+  runDir: string;
+  opts: CommonOptions;
+  model: ByteLM;
+  data: Awaited<ReturnType<typeof openTrainingData>>;
+  params: ReturnType<typeof buildParamSpecs>;
+  optimizer: AdamW;
+  reporter: Reporter;
+  emit: (e: TrainEvent) => void;
+  resolved: TrainConfig;
+  hash: string;
+  rng: SeededRng;
+  state: LoopState;
+  total: number;
+  cap: number;
+  budget: number | undefined;
+  schedule: ScheduleSpec;
+  guard: DivergenceGuard;
+  perStep: number;
+  /** Sums since the last metrics record; saved in checkpoints so a resume mid-interval logs the same means. */
+  logWindow: LogWindow;
+}
+
+/** How the step loop ended, and what the summary needs from it. */
+interface LoopOutcome {
+  status: TrainResult["status"];
+  message?: string;
+  stoppedBy: NonNullable<RunSummary["stoppedBy"]> | null;
+  finishReason?: string;
+  trainSeconds: number;
+  stepsThisProcess: number;
+  lastLoss: number | null;
+  lastVal: EvalResult | null;
+}
+
 async function runLoop(
   given: TrainConfig,
   runDir: string,
@@ -163,305 +209,27 @@ async function runLoop(
   const optimizer = new AdamW(params, config.optimizer);
   let written: RunMeta | undefined;
   try {
-    const resolved = resolvedConfig(config, model);
-    const hash = configHash(resolved);
+    const parts = { config, runDir, opts, model, data, params, optimizer, reporter, emit };
+    const ctx = await restoreOrStart(parts, resumed);
+    const meta = startMeta(ctx, backend, resumed);
+    writeRunMeta(runDir, meta);
+    written = meta;
     const warnings = unusedLrMultiplierPrefixes(params, config.optimizer).map(
       (p) =>
         `optimizer.lrMultipliers prefix "${p}" matches no parameter of this ${config.architecture} model`,
     );
-    let rng = new SeededRng(config.seed);
-    const state = { step: 0, bytesSeen: 0, flops: 0, wallTime: 0, lossHistory: [] as number[] };
-    if (resumed) {
-      restoreWeights(params, resumed);
-      optimizer.loadState(resumed.optimizer);
-      rng = SeededRng.fromState(resumed.meta.rngState);
-      const { bytesSeen, flops, wallTime, lossHistory } = resumed.meta.trainer;
-      Object.assign(state, { step: resumed.meta.step, bytesSeen, flops, wallTime, lossHistory });
-      await reporter.truncateAfter(state.step);
-    }
-    const total = totalSteps(config);
-    const cap = maxSteps(config);
-    const budget = config.flopBudget;
-    const warm = warmupSteps(config);
-    const schedule: ScheduleSpec = {
-      ...config.schedule,
-      lr: config.optimizer.lr,
-      totalSteps: total,
-      warmupSteps: warm,
-    };
-    const guard = new DivergenceGuard(config.divergence, warm, state.lossHistory);
-    const perStep = bytesPerStep(config);
-    const now = new Date().toISOString();
-    const previous = resumed ? readRunMeta(runDir) : undefined;
-    const meta: RunMeta = {
-      architecture: config.architecture,
-      config: resolved as unknown as Record<string, unknown>,
-      configHash: hash,
-      seed: config.seed,
-      status: "RUNNING",
-      gitCommit: gitCommit(),
-      backend: {
-        name: backend.name,
-        tfBackend: backend.tfBackend,
-        kind: backend.kind,
-        device: backend.device,
-        ...(backend.driver ? { driver: backend.driver } : {}),
-        ...(backend.cuda ? { cuda: backend.cuda } : {}),
-        ...(backend.probe ? { probeGflops: Math.round(backend.probe.gflops * 10) / 10 } : {}),
-      },
-      host: hostName(),
-      pid: process.pid,
-      node: process.version,
-      paramCount: model.paramCount(),
-      flopsPerByte: model.flopsPerByte(config.seqLen),
-      dataset: {
-        name: config.dataset,
-        sha256: data.dataset.corpus.sha256,
-        bytes: data.dataset.corpus.bytes.length,
-        splits: Object.fromEntries(Object.entries(data.dataset.splits).map(([k, s]) => [k, s.bytes.length])),
-        unigramBitsPerByte: data.unigramBitsPerByte,
-      },
-      totalSteps: total,
-      startedAt: previous?.startedAt ?? now,
-      updatedAt: now,
-      resumes: [...(previous?.resumes ?? []), ...(resumed ? [{ fromStep: state.step, at: now }] : [])],
-    };
-    writeRunMeta(runDir, meta);
-    written = meta;
     emit({
       type: "start",
       runDir,
-      startStep: state.step,
-      totalSteps: total,
+      startStep: ctx.state.step,
+      totalSteps: ctx.total,
       paramCount: model.paramCount(),
       backend,
-      bytesPerStep: perStep,
+      bytesPerStep: ctx.perStep,
       warnings,
     });
-
-    // Sums since the last metrics record; saved in checkpoints so a resume mid-interval logs the same means.
-    let logWindow: LogWindow = resumed?.meta.trainer.logWindow ?? emptyWindow();
-    const at = () => ({
-      step: state.step,
-      bytesSeen: state.bytesSeen,
-      flops: state.flops,
-      wallTime: state.wallTime,
-    });
-    const saveNow = () => {
-      const dir = saveCheckpoint(
-        runDir,
-        {
-          step: state.step,
-          architecture: config.architecture,
-          config: resolved as unknown as Record<string, unknown>,
-          configHash: hash,
-          params: params.map((p) => ({
-            name: p.name,
-            shape: p.variable.shape,
-            values: Float32Array.from(p.variable.dataSync() as Float32Array),
-          })),
-          optimizer: optimizer.state(),
-          samplerState: data.sampler.state(),
-          rngState: rng.state,
-          trainer: {
-            bytesSeen: state.bytesSeen,
-            flops: state.flops,
-            wallTime: state.wallTime,
-            lossHistory: guard.lossHistory,
-            logWindow,
-          },
-        },
-        { keep: config.checkpoint.keep, beforeCommit: opts.beforeCheckpointCommit },
-      );
-      emit({ type: "checkpoint", step: state.step, dir });
-    };
-    const evalVal = async (): Promise<EvalResult> => {
-      const t0 = performance.now();
-      const r = evaluateBpb(model, data.validation(config.eval.windows, config.eval.batchSize));
-      state.wallTime += (performance.now() - t0) / 1000;
-      await reporter.report("eval", at(), { "val/loss": r.loss, "val/bpb": r.bpb });
-      emit({ type: "eval", step: state.step, split: "val", result: r });
-      return r;
-    };
-
-    let trainSeconds = 0;
-    let stepsThisProcess = 0;
-    let lastLoss: number | null = null;
-    let lastVal: EvalResult | null = null;
-    let status: TrainResult["status"] = "COMPLETED";
-    let message: string | undefined;
-    let stoppedBy: NonNullable<RunSummary["stoppedBy"]> | null = null;
-    let finishReason: string | undefined;
-    // Only state a checkpoint holds (step, cumulative FLOPs) decides the end, so a resumed run ends where
-    // an uninterrupted one does.
-    const endOfTraining = (): "steps" | "flop-budget" | "step-cap" | null => {
-      if (budget === undefined) return state.step >= total ? "steps" : null;
-      if (flopBudgetReached(state.flops, budget)) return "flop-budget";
-      return state.step >= cap ? "step-cap" : null;
-    };
-
-    for (;;) {
-      const end = endOfTraining();
-      if (end) {
-        stoppedBy = end;
-        break;
-      }
-      if (opts.signal?.aborted) {
-        status = "CANCELLED";
-        stoppedBy = "cancelled";
-        message = `cancelled at step ${state.step}; continue with --resume ${runDir}`;
-        break;
-      }
-      if (opts.finish?.aborted) {
-        stoppedBy = "finish-request";
-        finishReason = String(opts.finish.reason ?? "finish requested");
-        break;
-      }
-      const t0 = performance.now();
-      // A FLOP budget's schedule runs on the share of the budget spent, so it ends its decay at the budget.
-      const scheduleStep =
-        budget === undefined ? state.step : (Math.min(state.flops, budget) / budget) * total;
-      const lr = learningRateAt(scheduleStep, schedule);
-      const micro = Array.from({ length: config.gradAccumulation }, () =>
-        byteBatch(data.sampler.next(), config.seqLen + 1),
-      );
-      // Dropout masks from (seed, step, micro-batch): the same run twice, or resumed, drops the same units.
-      const step = state.step;
-      const g = computeGradients(model, params, micro, (k) => mixSeeds(config.seed, step, k));
-      const verdict = guard.check(state.step + 1, g.loss + g.auxLoss);
-      if (verdict) {
-        for (const t of g.grads) t.dispose();
-        state.step += 1;
-        await reporter.report("train", at(), { "train/loss": g.loss, "train/bpb": g.loss / Math.LN2, lr });
-        status = "DIVERGED";
-        stoppedBy = "diverged";
-        message = `${verdict.reason}; lower optimizer.lr (now ${config.optimizer.lr}) or raise the divergence bounds`;
-        break;
-      }
-      // The clip factor is applied inside the optimizer's pass (no scaled copies of the gradients).
-      const clipped = clipScale(g.grads, config.optimizer.clipNorm);
-      if (!Number.isFinite(clipped.norm)) {
-        for (const t of g.grads) t.dispose();
-        state.step += 1;
-        status = "DIVERGED";
-        stoppedBy = "diverged";
-        message = `gradient norm is ${clipped.norm} at step ${state.step}; lower optimizer.lr (now ${config.optimizer.lr})`;
-        break;
-      }
-      optimizer.apply(g.grads, lr, clipped.scale);
-      for (const t of g.grads) t.dispose();
-
-      state.step += 1;
-      state.bytesSeen += perStep;
-      state.flops += trainingFlopsPerByte(model, config.seqLen, g.stages) * perStep;
-      const dt = (performance.now() - t0) / 1000;
-      state.wallTime += dt;
-      trainSeconds += dt;
-      stepsThisProcess += 1;
-      lastLoss = g.loss;
-      logWindow = {
-        loss: logWindow.loss + g.loss,
-        aux: logWindow.aux + g.auxLoss,
-        gradNorm: logWindow.gradNorm + clipped.norm,
-        steps: logWindow.steps + 1,
-        trainSeconds: logWindow.trainSeconds + dt,
-        bytes: logWindow.bytes + perStep,
-      };
-      emit({
-        type: "step",
-        step: state.step,
-        totalSteps: total,
-        progress: budget === undefined ? state.step / total : Math.min(1, state.flops / budget),
-        loss: g.loss,
-        lr,
-        bytesPerSecond: perStep / dt,
-        wallTime: state.wallTime,
-      });
-
-      const last = endOfTraining() !== null;
-      if (state.step % config.logInterval === 0 || last) {
-        const mem = tf.memory();
-        const loss = logWindow.loss / logWindow.steps;
-        await reporter.report("train", at(), {
-          "train/loss": loss,
-          "train/bpb": loss / Math.LN2,
-          "train/aux_loss": logWindow.aux / logWindow.steps,
-          lr,
-          grad_norm: logWindow.gradNorm / logWindow.steps,
-          "throughput/bytes_per_s": logWindow.bytes / logWindow.trainSeconds,
-          "memory/bytes": mem.numBytes,
-          "memory/tensors": mem.numTensors,
-          ...stageMetrics(g.stages),
-        });
-        logWindow = emptyWindow();
-      }
-      if (last) continue; // the loop's head records why it ended
-      if (config.eval.interval > 0 && state.step % config.eval.interval === 0) lastVal = await evalVal();
-      if (config.checkpoint.interval > 0 && state.step % config.checkpoint.interval === 0) saveNow();
-      if (opts.stopAtStep !== undefined && state.step >= opts.stopAtStep) {
-        status = "CANCELLED";
-        stoppedBy = "cancelled";
-        message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
-        break;
-      }
-      await (opts.afterStep ?? yieldToEventLoop)(state.step);
-    }
-
-    let test: EvalResult | null = null;
-    const robustness: Record<string, number> = {};
-    if (status === "COMPLETED") {
-      lastVal = await evalVal();
-      test = evaluateBpb(model, data.test(config.eval.testWindows, config.eval.batchSize));
-      await reporter.report("test", at(), { "test/loss": test.loss, "test/bpb": test.bpb });
-      emit({ type: "eval", step: state.step, split: "test", result: test });
-      Object.assign(robustness, await evaluateRobustness(model, data, config, rng, reporter, at()));
-      saveNow();
-    } else if (status === "CANCELLED") {
-      saveNow();
-    }
-
-    const summary: RunSummary = {
-      steps: state.step,
-      bytesSeen: state.bytesSeen,
-      flops: state.flops,
-      wallTime: state.wallTime,
-      stepsPerSecond: trainSeconds > 0 ? stepsThisProcess / trainSeconds : 0,
-      bytesPerSecond: trainSeconds > 0 ? (stepsThisProcess * perStep) / trainSeconds : 0,
-      finalTrainLoss: lastLoss,
-      val: lastVal,
-      test,
-      robustness,
-      unigramBitsPerByte: data.unigramBitsPerByte,
-      plannedSteps: total,
-      ...(stoppedBy ? { stoppedBy } : {}),
-      ...(finishReason !== undefined ? { finishReason } : {}),
-      flopBudget:
-        budget === undefined
-          ? null
-          : {
-              budget,
-              reached: state.flops,
-              reachedBudget: flopBudgetReached(state.flops, budget),
-              maxSteps: cap,
-            },
-    };
-    if (stoppedBy === "finish-request")
-      message = `finished at step ${state.step} on request (${finishReason}), before the end of its planned training`;
-    if (status === "COMPLETED" && stoppedBy === "step-cap" && budget !== undefined)
-      message =
-        `stopped at the step cap (${cap} steps = ${cap / total} x the planned ${total}) with ` +
-        `${state.flops.toExponential(4)} of its ${budget.toExponential(4)} training-FLOP budget: its measured ` +
-        "FLOPs per step stayed far below the planned ones (H-Net: it compressed far more than its target)";
-    const end = new Date().toISOString();
-    writeRunMeta(runDir, {
-      ...meta,
-      status,
-      ...(message ? { message } : {}),
-      updatedAt: end,
-      ...(status === "COMPLETED" || status === "DIVERGED" ? { finishedAt: end } : {}),
-      summary,
-    });
-    return { status, ...(message ? { message } : {}), runDir, step: state.step, summary };
+    const outcome = await trainSteps(ctx);
+    return await finishRun(ctx, meta, outcome);
   } catch (error) {
     // A crash (not a divergence) still leaves a truthful run.json; the latest checkpoint stays resumable.
     if (written) {
@@ -479,6 +247,326 @@ async function runLoop(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** Stage 1: the run's counters, schedule and divergence guard, restored from the checkpoint when resuming. */
+async function restoreOrStart(
+  parts: Pick<
+    RunContext,
+    "config" | "runDir" | "opts" | "model" | "data" | "params" | "optimizer" | "reporter" | "emit"
+  >,
+  resumed: LoadedCheckpoint | undefined,
+): Promise<RunContext> {
+  const { config, model, params, optimizer, reporter } = parts;
+  const resolved = resolvedConfig(config, model);
+  const hash = configHash(resolved);
+  let rng = new SeededRng(config.seed);
+  const state: LoopState = { step: 0, bytesSeen: 0, flops: 0, wallTime: 0, lossHistory: [] };
+  if (resumed) {
+    restoreWeights(params, resumed);
+    optimizer.loadState(resumed.optimizer);
+    rng = SeededRng.fromState(resumed.meta.rngState);
+    const { bytesSeen, flops, wallTime, lossHistory } = resumed.meta.trainer;
+    Object.assign(state, { step: resumed.meta.step, bytesSeen, flops, wallTime, lossHistory });
+    await reporter.truncateAfter(state.step);
+  }
+  const total = totalSteps(config);
+  const warm = warmupSteps(config);
+  return {
+    ...parts,
+    resolved,
+    hash,
+    rng,
+    state,
+    total,
+    cap: maxSteps(config),
+    budget: config.flopBudget,
+    schedule: { ...config.schedule, lr: config.optimizer.lr, totalSteps: total, warmupSteps: warm },
+    guard: new DivergenceGuard(config.divergence, warm, state.lossHistory),
+    perStep: bytesPerStep(config),
+    logWindow: resumed?.meta.trainer.logWindow ?? emptyWindow(),
+  };
+}
+
+/** run.json as the run starts (or resumes): config, hash, backend, host, model size, dataset. */
+function startMeta(ctx: RunContext, backend: BackendInfo, resumed: LoadedCheckpoint | undefined): RunMeta {
+  const { config, model, data, runDir, state } = ctx;
+  const now = new Date().toISOString();
+  const previous = resumed ? readRunMeta(runDir) : undefined;
+  return {
+    architecture: config.architecture,
+    config: ctx.resolved as unknown as Record<string, unknown>,
+    configHash: ctx.hash,
+    seed: config.seed,
+    status: "RUNNING",
+    gitCommit: gitCommit(),
+    backend: { name: backend.name, tfBackend: backend.tfBackend },
+    host: hostName(),
+    pid: process.pid,
+    node: process.version,
+    paramCount: model.paramCount(),
+    flopsPerByte: model.flopsPerByte(config.seqLen),
+    dataset: {
+      name: config.dataset,
+      sha256: data.dataset.corpus.sha256,
+      bytes: data.dataset.corpus.bytes.length,
+      splits: Object.fromEntries(Object.entries(data.dataset.splits).map(([k, s]) => [k, s.bytes.length])),
+      unigramBitsPerByte: data.unigramBitsPerByte,
+    },
+    totalSteps: ctx.total,
+    startedAt: previous?.startedAt ?? now,
+    updatedAt: now,
+    resumes: [...(previous?.resumes ?? []), ...(resumed ? [{ fromStep: state.step, at: now }] : [])],
+  };
+}
+
+/** The counters a metric record is stamped with. */
+function at(ctx: RunContext) {
+  const { step, bytesSeen, flops, wallTime } = ctx.state;
+  return { step, bytesSeen, flops, wallTime };
+}
+
+function saveNow(ctx: RunContext): void {
+  const { config, state } = ctx;
+  const dir = saveCheckpoint(
+    ctx.runDir,
+    {
+      step: state.step,
+      architecture: config.architecture,
+      config: ctx.resolved as unknown as Record<string, unknown>,
+      configHash: ctx.hash,
+      params: ctx.params.map((p) => ({
+        name: p.name,
+        shape: p.variable.shape,
+        values: Float32Array.from(p.variable.dataSync() as Float32Array),
+      })),
+      optimizer: ctx.optimizer.state(),
+      samplerState: ctx.data.sampler.state(),
+      rngState: ctx.rng.state,
+      trainer: {
+        bytesSeen: state.bytesSeen,
+        flops: state.flops,
+        wallTime: state.wallTime,
+        lossHistory: ctx.guard.lossHistory,
+        logWindow: ctx.logWindow,
+      },
+    },
+    { keep: config.checkpoint.keep, beforeCommit: ctx.opts.beforeCheckpointCommit },
+  );
+  ctx.emit({ type: "checkpoint", step: state.step, dir });
+}
+
+async function evalVal(ctx: RunContext): Promise<EvalResult> {
+  const { config, state } = ctx;
+  const t0 = performance.now();
+  const r = evaluateBpb(ctx.model, ctx.data.validation(config.eval.windows, config.eval.batchSize));
+  state.wallTime += (performance.now() - t0) / 1000;
+  await ctx.reporter.report("eval", at(ctx), { "val/loss": r.loss, "val/bpb": r.bpb });
+  ctx.emit({ type: "eval", step: state.step, split: "val", result: r });
+  return r;
+}
+
+/**
+ * Only state a checkpoint holds (step, cumulative FLOPs) decides the end, so a resumed run ends where an
+ * uninterrupted one does.
+ */
+function endOfTraining(ctx: RunContext): "steps" | "flop-budget" | "step-cap" | null {
+  const { state, budget } = ctx;
+  if (budget === undefined) return state.step >= ctx.total ? "steps" : null;
+  if (flopBudgetReached(state.flops, budget)) return "flop-budget";
+  return state.step >= ctx.cap ? "step-cap" : null;
+}
+
+/** Stage 2: optimizer steps until the end of training, a stop request or a divergence. */
+async function trainSteps(ctx: RunContext): Promise<LoopOutcome> {
+  const { config, state, opts, runDir } = ctx;
+  const out: LoopOutcome = {
+    status: "COMPLETED",
+    stoppedBy: null,
+    trainSeconds: 0,
+    stepsThisProcess: 0,
+    lastLoss: null,
+    lastVal: null,
+  };
+  for (;;) {
+    const end = endOfTraining(ctx);
+    if (end) {
+      out.stoppedBy = end;
+      break;
+    }
+    if (opts.signal?.aborted) {
+      out.status = "CANCELLED";
+      out.stoppedBy = "cancelled";
+      out.message = `cancelled at step ${state.step}; continue with --resume ${runDir}`;
+      break;
+    }
+    if (opts.finish?.aborted) {
+      out.stoppedBy = "finish-request";
+      out.finishReason = String(opts.finish.reason ?? "finish requested");
+      break;
+    }
+    const diverged = await optimizerStep(ctx, out);
+    if (diverged) {
+      out.status = "DIVERGED";
+      out.stoppedBy = "diverged";
+      out.message = diverged;
+      break;
+    }
+    if (endOfTraining(ctx) !== null) continue; // the loop's head records why it ended
+    if (config.eval.interval > 0 && state.step % config.eval.interval === 0) out.lastVal = await evalVal(ctx);
+    if (config.checkpoint.interval > 0 && state.step % config.checkpoint.interval === 0) saveNow(ctx);
+    if (opts.stopAtStep !== undefined && state.step >= opts.stopAtStep) {
+      out.status = "CANCELLED";
+      out.stoppedBy = "cancelled";
+      out.message = `stopped at step ${state.step} as requested; continue with --resume ${runDir}`;
+      break;
+    }
+    await (opts.afterStep ?? yieldToEventLoop)(state.step);
+  }
+  return out;
+}
+
+/**
+ * One optimizer step: gradients of the micro-batches, divergence check, clipping, update, counters, the
+ * step event and (every logInterval steps, and at the last) the train metrics. Returns why the run
+ * diverged, or null.
+ */
+async function optimizerStep(ctx: RunContext, out: LoopOutcome): Promise<string | null> {
+  const { config, state, model, params, budget, total, perStep } = ctx;
+  const t0 = performance.now();
+  // A FLOP budget's schedule runs on the share of the budget spent, so it ends its decay at the budget.
+  const scheduleStep = budget === undefined ? state.step : (Math.min(state.flops, budget) / budget) * total;
+  const lr = learningRateAt(scheduleStep, ctx.schedule);
+  const micro = Array.from({ length: config.gradAccumulation }, () =>
+    byteBatch(ctx.data.sampler.next(), config.seqLen + 1),
+  );
+  // Dropout masks from (seed, step, micro-batch): the same run twice, or resumed, drops the same units.
+  const step = state.step;
+  const g = computeGradients(model, params, micro, (k) => mixSeeds(config.seed, step, k));
+  const verdict = ctx.guard.check(state.step + 1, g.loss + g.auxLoss);
+  if (verdict) {
+    for (const t of g.grads) t.dispose();
+    state.step += 1;
+    await ctx.reporter.report("train", at(ctx), { "train/loss": g.loss, "train/bpb": g.loss / Math.LN2, lr });
+    return `${verdict.reason}; lower optimizer.lr (now ${config.optimizer.lr}) or raise the divergence bounds`;
+  }
+  // The clip factor is applied inside the optimizer's pass (no scaled copies of the gradients).
+  const clipped = clipScale(g.grads, config.optimizer.clipNorm);
+  if (!Number.isFinite(clipped.norm)) {
+    for (const t of g.grads) t.dispose();
+    state.step += 1;
+    return `gradient norm is ${clipped.norm} at step ${state.step}; lower optimizer.lr (now ${config.optimizer.lr})`;
+  }
+  ctx.optimizer.apply(g.grads, lr, clipped.scale);
+  for (const t of g.grads) t.dispose();
+
+  state.step += 1;
+  state.bytesSeen += perStep;
+  state.flops += trainingFlopsPerByte(model, config.seqLen, g.stages) * perStep;
+  const dt = (performance.now() - t0) / 1000;
+  state.wallTime += dt;
+  out.trainSeconds += dt;
+  out.stepsThisProcess += 1;
+  out.lastLoss = g.loss;
+  const w = ctx.logWindow;
+  ctx.logWindow = {
+    loss: w.loss + g.loss,
+    aux: w.aux + g.auxLoss,
+    gradNorm: w.gradNorm + clipped.norm,
+    steps: w.steps + 1,
+    trainSeconds: w.trainSeconds + dt,
+    bytes: w.bytes + perStep,
+  };
+  ctx.emit({
+    type: "step",
+    step: state.step,
+    totalSteps: total,
+    progress: budget === undefined ? state.step / total : Math.min(1, state.flops / budget),
+    loss: g.loss,
+    lr,
+    bytesPerSecond: perStep / dt,
+    wallTime: state.wallTime,
+  });
+  if (state.step % config.logInterval === 0 || endOfTraining(ctx) !== null) {
+    const mem = tf.memory();
+    const window = ctx.logWindow;
+    const loss = window.loss / window.steps;
+    await ctx.reporter.report("train", at(ctx), {
+      "train/loss": loss,
+      "train/bpb": loss / Math.LN2,
+      "train/aux_loss": window.aux / window.steps,
+      lr,
+      grad_norm: window.gradNorm / window.steps,
+      "throughput/bytes_per_s": window.bytes / window.trainSeconds,
+      "memory/bytes": mem.numBytes,
+      "memory/tensors": mem.numTensors,
+      ...stageMetrics(g.stages),
+    });
+    ctx.logWindow = emptyWindow();
+  }
+  return null;
+}
+
+/** Stage 3: final evaluations and checkpoint (completed or cancelled), the summary, the final run.json. */
+async function finishRun(ctx: RunContext, meta: RunMeta, outcome: LoopOutcome): Promise<TrainResult> {
+  const { config, state, model, data, reporter, budget, total, cap } = ctx;
+  const { status, stoppedBy, finishReason, trainSeconds, stepsThisProcess } = outcome;
+  let { message, lastVal } = outcome;
+  let test: EvalResult | null = null;
+  const robustness: Record<string, number> = {};
+  if (status === "COMPLETED") {
+    lastVal = await evalVal(ctx);
+    test = evaluateBpb(model, data.test(config.eval.testWindows, config.eval.batchSize));
+    await reporter.report("test", at(ctx), { "test/loss": test.loss, "test/bpb": test.bpb });
+    ctx.emit({ type: "eval", step: state.step, split: "test", result: test });
+    Object.assign(robustness, await evaluateRobustness(model, data, config, ctx.rng, reporter, at(ctx)));
+    saveNow(ctx);
+  } else if (status === "CANCELLED") {
+    saveNow(ctx);
+  }
+
+  const summary: RunSummary = {
+    steps: state.step,
+    bytesSeen: state.bytesSeen,
+    flops: state.flops,
+    wallTime: state.wallTime,
+    stepsPerSecond: trainSeconds > 0 ? stepsThisProcess / trainSeconds : 0,
+    bytesPerSecond: trainSeconds > 0 ? (stepsThisProcess * ctx.perStep) / trainSeconds : 0,
+    finalTrainLoss: outcome.lastLoss,
+    val: lastVal,
+    test,
+    robustness,
+    unigramBitsPerByte: data.unigramBitsPerByte,
+    plannedSteps: total,
+    ...(stoppedBy ? { stoppedBy } : {}),
+    ...(finishReason !== undefined ? { finishReason } : {}),
+    flopBudget:
+      budget === undefined
+        ? null
+        : {
+            budget,
+            reached: state.flops,
+            reachedBudget: flopBudgetReached(state.flops, budget),
+            maxSteps: cap,
+          },
+  };
+  if (stoppedBy === "finish-request")
+    message = `finished at step ${state.step} on request (${finishReason}), before the end of its planned training`;
+  if (status === "COMPLETED" && stoppedBy === "step-cap" && budget !== undefined)
+    message =
+      `stopped at the step cap (${cap} steps = ${cap / total} x the planned ${total}) with ` +
+      `${state.flops.toExponential(4)} of its ${budget.toExponential(4)} training-FLOP budget: its measured ` +
+      "FLOPs per step stayed far below the planned ones (H-Net: it compressed far more than its target)";
+  const end = new Date().toISOString();
+  writeRunMeta(ctx.runDir, {
+    ...meta,
+    status,
+    ...(message ? { message } : {}),
+    updatedAt: end,
+    ...(status === "COMPLETED" || status === "DIVERGED" ? { finishedAt: end } : {}),
+    summary,
+  });
+  return { status, ...(message ? { message } : {}), runDir: ctx.runDir, step: state.step, summary };
 }
 
 /** Lets pending events (signals, IPC, timers) run between two steps; costs microseconds. */
