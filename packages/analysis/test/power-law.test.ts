@@ -47,7 +47,9 @@ describe("fitPowerLaw: recovery", () => {
       alphaErrors.push(fit.params.alpha - truth.alpha);
       eErrors.push(fit.params.E - truth.E);
       for (const c of [1e15, 1e17, 1e19])
-        expect(Math.abs(powerLawLoss(fit.params, c) - trueLoss(truth, c)), `seed ${seed}`).toBeLessThan(0.015);
+        expect(Math.abs(powerLawLoss(fit.params, c) - trueLoss(truth, c)), `seed ${seed}`).toBeLessThan(
+          0.015,
+        );
       expect(fit.quality.rmse).toBeGreaterThan(0.005);
       expect(fit.quality.rmse).toBeLessThan(0.015);
     }
