@@ -1,5 +1,6 @@
 "use client";
 
+import { useCallback, useState } from "react";
 import { formatInt } from "../../lib/series/format";
 
 export interface LegendEntry {
@@ -74,4 +75,19 @@ export function ChartLegend(props: {
       })}
     </ul>
   );
+}
+
+/** The ids a legend has hidden, and the toggle its entries call. */
+export function useHiddenSeries(): [ReadonlySet<string>, (id: string) => void] {
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback(
+    (id: string) =>
+      setHidden((h) => {
+        const next = new Set(h);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+  return [hidden, toggle];
 }

@@ -10,7 +10,7 @@ import { linearDomain, logDomain, logTicks, niceTicks } from "../../lib/series/t
 import type { ChartLine, Scale } from "../../lib/series/types";
 import { ChartFrame } from "./chart-frame";
 import { FastLines, type Hover, type LineStyle } from "./fast-lines";
-import { ChartLegend, type LegendEntry } from "./legend";
+import { ChartLegend, type LegendEntry, useHiddenSeries } from "./legend";
 import { AXIS_STYLE, seriesColor, seriesDash } from "./palette";
 import { LinesTooltip } from "./tooltip";
 
@@ -76,7 +76,7 @@ export function LineChart(props: LineChartProps) {
   const formatY = props.formatY ?? formatTick;
   const height = props.height ?? 340;
   const bands = props.bands ?? true;
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hidden, toggleHidden] = useHiddenSeries();
   const [highlight, setHighlight] = useState<string | null>(null);
   const [hover, setHover] = useState<Hover | null>(null);
 
@@ -225,18 +225,7 @@ export function LineChart(props: LineChartProps) {
       controls={props.controls}
       disabled={!hasData || Boolean(props.error)}
       footer={
-        <ChartLegend
-          entries={legend}
-          hidden={hidden}
-          onToggle={(id) =>
-            setHidden((h) => {
-              const next = new Set(h);
-              if (!next.delete(id)) next.add(id);
-              return next;
-            })
-          }
-          onHighlight={setHighlight}
-        />
+        <ChartLegend entries={legend} hidden={hidden} onToggle={toggleHidden} onHighlight={setHighlight} />
       }
     >
       <div

@@ -18,7 +18,7 @@ import { drawable } from "../../lib/series/rows";
 import { linearDomain, logDomain, logTicks, niceTicks } from "../../lib/series/ticks";
 import type { Scale } from "../../lib/series/types";
 import { ChartFrame } from "./chart-frame";
-import { ChartLegend, type LegendEntry } from "./legend";
+import { ChartLegend, type LegendEntry, useHiddenSeries } from "./legend";
 import { AXIS_STYLE, seriesColor, seriesDash } from "./palette";
 
 export interface ScatterPoint {
@@ -91,7 +91,7 @@ export function ScatterChart(props: ScatterChartProps) {
   const formatX = props.formatX ?? formatTick;
   const formatY = props.formatY ?? formatTick;
   const height = props.height ?? 380;
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hidden, toggleHidden] = useHiddenSeries();
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const prepared = useMemo(
@@ -172,18 +172,7 @@ export function ScatterChart(props: ScatterChartProps) {
       controls={props.controls}
       disabled={!domains}
       footer={
-        <ChartLegend
-          entries={legend}
-          hidden={hidden}
-          onToggle={(id) =>
-            setHidden((h) => {
-              const next = new Set(h);
-              if (!next.delete(id)) next.add(id);
-              return next;
-            })
-          }
-          onHighlight={setHighlight}
-        />
+        <ChartLegend entries={legend} hidden={hidden} onToggle={toggleHidden} onHighlight={setHighlight} />
       }
     >
       <div data-chart="scatter" data-groups={prepared.length}>
