@@ -62,4 +62,4 @@ export { MAX_SPEC_TEXT_BYTES, type SpecSource, type ValidatedSpec, validateSpec 
 export { getSweepStatus } from "./sweeps/status";
 export { type SubmitOptions, submitSweep } from "./sweeps/submit";
 export { computeVerdict } from "./verdict/verdict";
-export { type WorkersOverviewOptions, workersOverview } from "./workers/overview";
+export { type WorkersOverviewOptions, workerJson, workersOverview } from "./workers/overview";

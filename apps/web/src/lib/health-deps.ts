@@ -1,4 +1,5 @@
 import { getPrisma, listWorkers } from "@bytelab/db/runtime";
+import { workerJson } from "@bytelab/service";
 import packageJson from "../../package.json";
 import { serverEnv } from "./env";
 import type { HealthDeps } from "./health";
@@ -18,19 +19,7 @@ export function liveHealthDeps(): HealthDeps {
       const workers = await listWorkers(getPrisma(env.DATABASE_URL), {
         aliveWithinMs: env.BYTELAB_WORKER_ALIVE_MS,
       });
-      return workers.map(
-        (w): HealthWorker => ({
-          id: w.id,
-          host: w.host,
-          pid: w.pid,
-          slots: w.slots,
-          status: w.status,
-          version: w.version,
-          devices: w.devices,
-          startedAt: w.startedAt.toISOString(),
-          lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
-        }),
-      );
+      return workers.map((w): HealthWorker => workerJson(w));
     },
   };
 }

@@ -4,6 +4,23 @@ import { latestStep, loadStats } from "../metrics/stats";
 import { runShape } from "../run-config";
 import { type QueueDepth, type WorkersOverview, workersOverviewSchema } from "../schemas/workers";
 
+type WorkerRow = Awaited<ReturnType<typeof listWorkers>>[number];
+
+/** A worker row as plain JSON: who it is, where, its slots and devices, and its heartbeat times. */
+export function workerJson(w: WorkerRow) {
+  return {
+    id: w.id,
+    host: w.host,
+    pid: w.pid,
+    slots: w.slots,
+    status: w.status,
+    version: w.version,
+    devices: w.devices,
+    startedAt: w.startedAt.toISOString(),
+    lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
+  };
+}
+
 export interface WorkersOverviewOptions {
   /** A worker is alive when its last heartbeat is at most this old (default 15 s). */
   aliveWithinMs?: number;
@@ -69,15 +86,7 @@ export async function workersOverview(
     format: "bytelab.workers/1",
     workers: recent.map((w) => {
       return {
-        id: w.id,
-        host: w.host,
-        pid: w.pid,
-        slots: w.slots,
-        status: w.status,
-        version: w.version,
-        devices: w.devices,
-        startedAt: w.startedAt.toISOString(),
-        lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
+        ...workerJson(w),
         heartbeatAgeSeconds: w.heartbeatAgeMs / 1000,
         alive: w.alive,
         stale: w.status !== "STOPPED" && !w.alive,
