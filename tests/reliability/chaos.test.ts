@@ -15,7 +15,7 @@ describe("chaos soak (short)", () => {
       steps: 1000,
       logInterval: 5,
       durationMs: 45_000,
-      faultGapMs: [3_000, 6_000],
+      faultGapMs: [2_000, 3_500], // at least the 4 faults of one cycle even when the runs finish in ~20 s
       weights: { "worker-sigkill": 2, "redis-sigkill": 1, "postgres-restart": 1 },
       cycle: ["worker-sigkill", "redis-sigkill", "worker-sigkill", "postgres-restart"],
       artifacts: "file",

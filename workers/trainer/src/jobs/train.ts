@@ -19,7 +19,7 @@ import { pruneStoredRun, restoreLatestCheckpoint } from "../runs/checkpoints";
 import { claimRun } from "../runs/claim";
 import { withDbRetry } from "../runs/db-retry";
 import { prepareRunMetrics } from "../runs/prepare-metrics";
-import { removeStaleWorkFolders, workFolder } from "../runs/run-folder";
+import { markWorkFolderOwner, removeStaleWorkFolders, workFolder } from "../runs/run-folder";
 import { defineJob, type JobContext } from "./registry";
 import type { TrainServices } from "./train-services";
 import { type SessionResult, TrainingSession } from "./train-session";
@@ -84,6 +84,7 @@ async function trainRun(
       await removeStaleWorkFolders(s.prisma, s.home, log, { onlyRun: runId, keepAttempt: fence.attempt });
       rmSync(runDir, { recursive: true, force: true });
       mkdirSync(runDir, { recursive: true });
+      markWorkFolderOwner(runDir);
       // The newest committed checkpoint, from the artifact store (any host's): the authority is Postgres.
       const checkpoint = await restoreLatestCheckpoint(
         { prisma: s.prisma, store: s.store, log, dbWaitMs: s.env.WORKER_DB_WAIT_MS },

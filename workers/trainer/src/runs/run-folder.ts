@@ -1,4 +1,5 @@
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { PrismaClient } from "@bytelab/db/runtime";
 import type { Logger } from "../logger";
@@ -19,11 +20,36 @@ export function workFolder(home: string, runId: string, attempt: number): string
   return join(home, "work", `${runId}-a${attempt}`);
 }
 
+const OWNER_FILE = "owner.json";
+
+/** Marks a work folder as this worker process's (host and pid), so a restarted worker can tell it is orphaned. */
+export function markWorkFolderOwner(runDir: string): void {
+  writeFileSync(join(runDir, OWNER_FILE), JSON.stringify({ host: hostname(), pid: process.pid }));
+}
+
+/** True when the folder's owner was a worker process on this host that no longer exists. */
+function ownerIsGone(folder: string): boolean {
+  let owner: { host?: unknown; pid?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(join(folder, OWNER_FILE), "utf8"));
+  } catch {
+    return false; // no marker (or being written): decide from the database alone
+  }
+  if (owner.host !== hostname() || typeof owner.pid !== "number" || owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /**
- * Deletes work folders nobody trains in any more: of runs that are gone or finished, or of an attempt older
- * than the run's current one. A folder of the current attempt of a RUNNING run may belong to a live worker
- * sharing this BYTELAB_HOME and stays (`exceptRun` skips the run being claimed by the caller). Returns the
- * folders deleted.
+ * Deletes work folders nobody trains in any more: of runs that are gone or finished, of an attempt older
+ * than the run's current one, or whose owning worker process on this host is gone (killed: its run is
+ * taken over by whichever worker claims it next, here or elsewhere). A folder of the current attempt of a
+ * RUNNING run whose owner is alive may belong to another worker sharing this BYTELAB_HOME and stays
+ * (`keepAttempt` keeps the attempt the caller is claiming). Returns the folders deleted.
  */
 export async function removeStaleWorkFolders(
   prisma: PrismaClient,
@@ -53,7 +79,7 @@ export async function removeStaleWorkFolders(
     if (f.runId === opts.onlyRun && f.attempt === opts.keepAttempt) continue;
     const run = byId.get(f.runId);
     const live = run && run.status === "RUNNING" && run.attempts === f.attempt;
-    if (live) continue;
+    if (live && !ownerIsGone(join(home, "work", f.name))) continue;
     rmSync(join(home, "work", f.name), { recursive: true, force: true });
     removed.push(f.name);
   }
