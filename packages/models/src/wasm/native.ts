@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WasmBackend } from "./heap";
 
@@ -88,9 +89,14 @@ export interface NativeStatus {
   threadsFrom?: string;
 }
 
-/** The built addon (node-gyp's output folder). `npm run build:native` builds it. */
-export const NATIVE_ADDON_PATH = fileURLToPath(
-  new URL("../../native/build/Release/bytelab_native.node", import.meta.url),
+/**
+ * The built addon (node-gyp's output folder). `npm run build:native` builds it. A plain path, not
+ * `new URL(..., import.meta.url)`: Next's bundler treats that form as an asset the build must find, so a web
+ * build on a host without the (optional) addon failed.
+ */
+export const NATIVE_ADDON_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  ["..", "..", "native", "build", "Release", "bytelab_native.node"].join(sep),
 );
 export const NATIVE_BUILD_COMMAND = "npm run build:native";
 
