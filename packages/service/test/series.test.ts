@@ -99,6 +99,16 @@ describe("querySeries", () => {
     const l = seriesOf(answer.series, "long");
     expect(l.x.every((x) => x >= 1e6 && x <= 3e10)).toBe(true);
     for (let i = 1; i < l.x.length; i++) expect(l.x[i]! / l.x[i - 1]!).toBeGreaterThan(1);
+    // Read in segments (points where buckets are narrow, then coarser rollups) merged per bucket: every point
+    // with FLOPs > 0 counted once, and the bucket means weighted by their counts give the mean of all values.
+    expect(l.source).toMatch(/^points\+rollup-8\+rollup-64/);
+    const steps = range(1, 30_000);
+    expect(l.n.reduce((a, b) => a + b, 0)).toBe(steps.length);
+    const weighted = l.y.reduce<number>((a, y, i) => a + y! * l.n[i]!, 0);
+    expect(weighted / steps.length).toBeCloseTo(steps.reduce((a, s) => a + long(s), 0) / steps.length, 9);
+    expect(Math.max(...l.max.map((v) => v ?? -Infinity))).toBeCloseTo(long(12_345), 9);
+    expect(Math.min(...l.min.map((v) => v ?? Infinity))).toBeCloseTo(long(20_000), 9);
+    for (let i = 1; i < l.step.length; i++) expect(l.step[i]!).toBeGreaterThan(l.step[i - 1]!);
 
     const zoom = await querySeries(env.ctx.pool, {
       runs: ["long"],
