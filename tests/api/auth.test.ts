@@ -63,12 +63,13 @@ function request(name: ApiRouteName): { path: string; opts: RequestOptions } {
   return { path, opts: body === undefined ? {} : { body } };
 }
 
+async function make(name: string, scopes: Array<"read" | "write" | "admin">) {
+  const created = await createApiKey(env.db.prisma, { name, scopes });
+  return { id: created.key.id, secret: created.secret };
+}
+
 beforeAll(async () => {
   env = await openApiEnv("auth");
-  const make = async (name: string, scopes: Array<"read" | "write" | "admin">) => {
-    const created = await createApiKey(env.db.prisma, { name, scopes });
-    return { id: created.key.id, secret: created.secret };
-  };
   admin = await make("auth-admin", ["admin"]);
   readOnly = await make("auth-read", ["read"]);
   revoked = await make("auth-revoked", ["admin"]);
@@ -136,6 +137,23 @@ describe("a server on every interface (0.0.0.0)", () => {
     // The session routes are public by design: signing in checks the key itself.
     expectError(await call(open.base, "createSession", {}, { body: { key: "blk_00000000_x" } }), 401);
     expectError(await call(open.base, "createSession", {}, { body: { key: revoked.secret } }), 401);
+  });
+
+  it("a key revoked from another process stops working on every server at once, though servers cache keys", async () => {
+    const key = await make("auth-cached", ["read"]);
+    // Both servers have now authenticated (and cached) the key.
+    for (const server of [open, loopback])
+      expectOk("listSweeps", await call(server.base, "listSweeps", {}, { key: key.secret }));
+    await revokeApiKey(env.db.prisma, key.id); // this test's process, not the servers'
+    for (const server of [open, loopback]) {
+      const deadline = Date.now() + 1_000; // the cache lives 60 s; the change notification takes milliseconds
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        status = (await call(server.base, "listSweeps", {}, { key: key.secret })).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(status).toBe(401);
+    }
   });
 
   it("serves a valid key (scope checked), refuses an unknown, revoked or malformed one", async () => {

@@ -39,6 +39,13 @@ export {
   listApiKeys,
   revokeApiKey,
 } from "./keys/keys";
+export {
+  closeKeyCaches,
+  KEY_CACHE_FALLBACK_MS,
+  KEY_CACHE_LISTENING_MS,
+  KeyCache,
+  keyCacheFor,
+} from "./keys/key-cache";
 export { loadStats, METRICS } from "./metrics/stats";
 export type { ReportInput } from "@bytelab/analysis/report";
 export { loadSweepForReport } from "./report/load";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { disconnectPrisma, ingestMetrics, type PrismaClient } from "@bytelab/db";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@bytelab/db/testing";
-import { createServiceContext, type OwnedServiceContext } from "../src";
+import { closeKeyCaches, createServiceContext, type OwnedServiceContext } from "../src";
 
 export interface ServiceTestEnv {
   db: TestDatabase;
@@ -29,6 +29,7 @@ export async function openServiceEnv(label: string): Promise<ServiceTestEnv> {
       const queue = await ctx.trainQueue().catch(() => null);
       await queue?.queue.obliterate({ force: true }).catch(() => {});
       await ctx.close();
+      await closeKeyCaches();
       await disconnectPrisma();
       await db.drop();
     },

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createApiKey,
@@ -5,6 +6,8 @@ import {
   computeVerdict,
   getRun,
   InvalidInputError,
+  KEY_CACHE_LISTENING_MS,
+  keyCacheFor,
   listApiKeys,
   listRunEvents,
   listRuns,
@@ -220,18 +223,45 @@ describe("API keys", () => {
     const row = await env.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.key.id } });
     expect(row.hashedSecret).not.toContain(created.secret.slice(13));
     expect(JSON.stringify(await listApiKeys(env.ctx.prisma))).not.toContain(created.secret);
-    const ok = await authenticateApiKey(env.ctx.prisma, created.secret);
+    const ok = await authenticateApiKey(env.ctx, created.secret);
     expect(ok).toMatchObject({ ok: true, key: { id: created.key.id } });
-    expect(await authenticateApiKey(env.ctx.prisma, `${created.secret.slice(0, -1)}x`)).toEqual({
+    expect(await authenticateApiKey(env.ctx, `${created.secret.slice(0, -1)}x`)).toEqual({
       ok: false,
       reason: "unknown",
     });
-    expect(await authenticateApiKey(env.ctx.prisma, "nonsense")).toEqual({ ok: false, reason: "malformed" });
+    expect(await authenticateApiKey(env.ctx, "nonsense")).toEqual({ ok: false, reason: "malformed" });
     await revokeApiKey(env.ctx.prisma, created.key.prefix);
-    expect(await authenticateApiKey(env.ctx.prisma, created.secret)).toEqual({
+    expect(await authenticateApiKey(env.ctx, created.secret)).toEqual({
       ok: false,
       reason: "revoked",
     });
     await expect(revokeApiKey(env.ctx.prisma, "blk_00000000")).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it("trusts a key from memory while it listens for changes, and forgets it when another process revokes it", async () => {
+    const created = await createApiKey(env.ctx.prisma, { name: "poller", scopes: ["read"] });
+    const cache = keyCacheFor(env.ctx.pool);
+    expect((await authenticateApiKey(env.ctx, created.secret)).ok).toBe(true);
+    await until(() => cache.isListening);
+    expect(cache.ttlMs).toBe(KEY_CACHE_LISTENING_MS);
+    expect((await authenticateApiKey(env.ctx, created.secret)).ok).toBe(true); // cached from here on
+
+    // Revoked from elsewhere (plain SQL on another connection, as the CLI on another host would): the
+    // notification clears the cache long before its 60 s TTL.
+    const other = new pg.Client({ connectionString: env.db.url });
+    await other.connect();
+    await other.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [created.key.id]);
+    await other.end();
+    await until(async () => !(await authenticateApiKey(env.ctx, created.secret)).ok);
+    expect(await authenticateApiKey(env.ctx, created.secret)).toEqual({ ok: false, reason: "revoked" });
+  });
 });
+
+/** Polls `check` every 20 ms for up to 2 s (a notification arrives in milliseconds). */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 2 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

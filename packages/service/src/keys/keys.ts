@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKey, PrismaClient } from "@bytelab/db/runtime";
+import type { ServiceContext } from "../context";
 import { detailsFromZodIssues, InvalidInputError, NotFoundError } from "../errors";
+import { invalidateKeyCaches, keyCacheFor } from "./key-cache";
 import {
   type ApiKeyJson,
   type ApiKeyList,
@@ -67,7 +69,8 @@ export async function revokeApiKey(prisma: PrismaClient, idOrPrefix: string): Pr
     (await prisma.apiKey.findUnique({ where: { id: idOrPrefix } })) ??
     (await prisma.apiKey.findFirst({ where: { prefix: idOrPrefix } }));
   if (!key) throw new NotFoundError("API key", idOrPrefix);
-  recentKeys.delete(key.hashedSecret);
+  // This process forgets the key now; every other server hears of it from the database's notification.
+  invalidateKeyCaches();
   if (key.revokedAt) return toJson(key);
   return toJson(await prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } }));
 }
@@ -78,33 +81,24 @@ export type Authentication =
 
 /**
  * Checks a bearer secret: the key it belongs to (by the hash's unique index), or why not. Records the use
- * (lastUsedAt, at most once a minute per key).
+ * (lastUsedAt, at most once a minute per key). A valid key is then trusted from memory (KeyCache) until a key
+ * change is notified, or for 1 s while this process cannot listen for changes.
  */
-export async function authenticateApiKey(prisma: PrismaClient, secret: string): Promise<Authentication> {
+export async function authenticateApiKey(
+  ctx: Pick<ServiceContext, "prisma" | "pool">,
+  secret: string,
+): Promise<Authentication> {
   if (!TOKEN.test(secret)) return { ok: false, reason: "malformed" };
   const hashed = hashSecret(secret);
-  const cached = recentKeys.get(hashed);
-  if (cached && Date.now() - cached.at < AUTH_CACHE_MS) return { ok: true, key: cached.key };
-  const result = await lookUp(prisma, hashed);
-  if (result.ok) recentKeys.set(hashed, { at: Date.now(), key: result.key });
-  else recentKeys.delete(hashed);
-  if (recentKeys.size > 10_000) recentKeys.clear();
+  const cache = keyCacheFor(ctx.pool);
+  const cached = cache.get(hashed);
+  if (cached) return { ok: true, key: cached };
+  const token = cache.begin();
+  const result = await lookUp(ctx.prisma, hashed);
+  if (result.ok) cache.set(hashed, result.key, token);
+  else cache.delete(hashed);
   return result;
 }
-
-/**
- * A valid key seen within this long is not looked up again: 200 CI jobs polling once a second with their
- * keys would otherwise cost 200 lookups a second. A key revoked on another process (the CLI) stops working
- * within this time; revoked through this process, at once.
- */
-export const AUTH_CACHE_MS = 1_000;
-
-// On globalThis: Next bundles each route separately, and every route must see the same cache.
-const globalForKeys = globalThis as unknown as {
-  bytelabRecentKeys?: Map<string, { at: number; key: ApiKeyJson }>;
-};
-globalForKeys.bytelabRecentKeys ??= new Map();
-const recentKeys = globalForKeys.bytelabRecentKeys;
 
 async function lookUp(prisma: PrismaClient, hashed: string): Promise<Authentication> {
   const key = await prisma.apiKey.findUnique({ where: { hashedSecret: hashed } });

@@ -121,7 +121,7 @@ export async function authorize(
       );
     return anonymous;
   }
-  const auth = await authenticateApiKey(serviceContext().prisma, secret);
+  const auth = await authenticateApiKey(serviceContext(), secret);
   if (!auth.ok) {
     const why = {
       malformed: "is not a bytelab API key",

@@ -21,7 +21,7 @@ export async function requireViewer(path: string): Promise<PageViewer> {
   const { keysRequired } = mode;
   const secret = (await cookies()).get(SESSION_COOKIE)?.value;
   if (secret) {
-    const auth = await authenticateApiKey(serviceContext().prisma, secret);
+    const auth = await authenticateApiKey(serviceContext(), secret);
     if (auth.ok) return { key: auth.key, keysRequired };
   }
   // Without a key only for a client that addressed this server as localhost (not a DNS-rebinding page).

@@ -17,7 +17,7 @@ function cookie(request: Request, value: string, maxAge: number): string {
 
 /** Checks the key and answers with it in an HTTP-only cookie (30 days); 401 for a key that does not work. */
 export const POST = route(API.createSession, async ({ ctx, body, request }) => {
-  const auth = await authenticateApiKey(ctx.prisma, body.key);
+  const auth = await authenticateApiKey(ctx, body.key);
   if (!auth.ok)
     throw new ApiError(
       "UNAUTHORIZED",
