@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { createApiKey, revokeApiKey } from "@bytelab/service";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteContract } from "../../apps/web/src/lib/api/contract";
 import { freePort } from "../../scripts/services/free-port";
@@ -370,6 +371,15 @@ describe("rate limiting", () => {
           .status,
       );
     expect(statuses).toContain(429);
+    // Each window's counter expires on its own (nothing piles up in Redis).
+    const redis = new Redis(limitedRedis.url);
+    try {
+      const counters = await redis.keys("bytelab:ratelimit:*");
+      expect(counters.length).toBeGreaterThan(0);
+      for (const counter of counters) expect(await redis.ttl(counter)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
     // A key has a budget of its own.
     expectOk("listSweeps", await call(limited.base, "listSweeps", {}, { key: readOnly.secret }));
   });

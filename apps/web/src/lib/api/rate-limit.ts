@@ -3,6 +3,21 @@ import { ApiError } from "../errors";
 
 const WINDOW_S = 60;
 
+/** INCR, and on the window's first request EXPIRE, in one command (a MULTI is four round-trip commands). */
+const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+type WithHit = Redis & { bytelabRateHit(key: string, ttlSeconds: number): Promise<number> };
+
+/** The connection with the hit command defined (once per connection; ioredis sends it by SHA after that). */
+function withHit(redis: Redis): WithHit {
+  const r = redis as WithHit;
+  if (typeof r.bytelabRateHit !== "function")
+    redis.defineCommand("bytelabRateHit", { numberOfKeys: 1, lua: HIT_SCRIPT });
+  return r;
+}
+
 /**
  * Fixed one-minute windows per client (API key, or address without one) in Redis, so every web process
  * shares the count. Over the limit: 429 with Retry-After (seconds to the next window). When Redis does not
@@ -15,12 +30,7 @@ export async function enforceRateLimit(redis: Redis, client: string, perMinute: 
   const key = `bytelab:ratelimit:${client}:${window}`;
   let count: number;
   try {
-    const [[, incr]] = (await redis
-      .multi()
-      .incr(key)
-      .expire(key, WINDOW_S * 2)
-      .exec()) as [[Error | null, number]];
-    count = incr;
+    count = await withHit(redis).bytelabRateHit(key, WINDOW_S * 2);
   } catch {
     return;
   }

@@ -53,6 +53,25 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
   throw new ApiError("VALIDATION_FAILED", `The request's ${where} is invalid.`, details);
 }
 
+/**
+ * Answers smaller than this go out uncompressed ("no-transform" tells Next's gzip to leave them): a status
+ * poll's few KB gain little from gzip, and 200 pollers a second would spend a core's tenth compressing them.
+ * Larger answers (series, long lists) are gzipped as usual.
+ */
+const COMPRESS_FROM_BYTES = 16 * 1024;
+
+function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  const text = JSON.stringify(body);
+  return new Response(text, {
+    status,
+    headers: {
+      "content-type": "application/json",
+      "cache-control": text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store",
+      ...headers,
+    },
+  });
+}
+
 function isExplicit(value: unknown): value is { status: number; body: unknown } {
   return (
     typeof value === "object" &&
@@ -108,10 +127,7 @@ export function route<C extends RouteContract>(
       if (key === null) {
         const result = await run();
         if (result instanceof Response) return result;
-        return Response.json(result.body, {
-          status: result.status,
-          headers: { "cache-control": "no-store" },
-        });
+        return jsonResponse(result.body, result.status);
       }
       const answer = await withIdempotency(
         requestServiceContext(request).pool,
@@ -125,10 +141,7 @@ export function route<C extends RouteContract>(
           return result;
         },
       );
-      return Response.json(answer.body, {
-        status: answer.status,
-        headers: { "cache-control": "no-store", "idempotency-replayed": String(answer.replayed) },
-      });
+      return jsonResponse(answer.body, answer.status, { "idempotency-replayed": String(answer.replayed) });
     } catch (error) {
       return toErrorResponse(asUnavailable(error) ?? error);
     }
