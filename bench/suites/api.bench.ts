@@ -338,7 +338,15 @@ const suite: BenchSuite = {
         `${Math.round(r.clientCpu * 100)}%`,
         r.cpuMsPerRequest === null ? "-" : ms(r.cpuMsPerRequest),
         `${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
-        r.clients < CLIENTS ? "(baseline)" : r.errors === 0 && r.p95 < TARGET_P95_MS ? "ok" : "MISSED",
+        // The target is for clients polling once a second; a closed loop measures capacity (it saturates
+        // the server by design, so its latency is the queue at saturation).
+        r.clients < CLIENTS
+          ? "(baseline)"
+          : r.mode === "max"
+            ? "(capacity)"
+            : r.errors === 0 && r.p95 < TARGET_P95_MS
+              ? "ok"
+              : "MISSED",
       ]);
       const baseline = results.find((r) => r.clients < CLIENTS)!;
       const polled = results.filter((r) => r.mode === "1 s" && r.clients === CLIENTS);
