@@ -16,7 +16,16 @@ export function registerSweepCommands(program: Command): void {
     .command("sweep")
     .description("submit, follow, wait for, cancel, re-run and list sweeps (local services or --api server)")
     .addHelpText("after", epilogue(""));
+  registerSubmit(sweep);
+  registerStatus(sweep);
+  registerWait(sweep);
+  registerCancel(sweep);
+  registerRerun(sweep);
+  registerList(sweep);
+}
 
+/** `sweep submit <file>`: validate, plan, queue (and optionally follow) a spec. */
+function registerSubmit(sweep: Command): void {
   sweep
     .command("submit")
     .description(
@@ -73,7 +82,10 @@ submit object first, then one bytelab.sweep-status/1 per refresh); Ctrl-C stops 
         },
       ),
     );
+}
 
+/** `sweep status <id>`: the runs of a sweep, once or refreshed (--watch). */
+function registerStatus(sweep: Command): void {
   sweep
     .command("status")
     .description(
@@ -106,7 +118,10 @@ Without --watch the exit code is 0 whenever the sweep could be read.`),
         },
       ),
     );
+}
 
+/** `sweep wait <id>`: block until every run has finished (CI). */
+function registerWait(sweep: Command): void {
   sweep
     .command("wait")
     .description("block until every run of a sweep has finished; exit code as for `submit --wait` (for CI)")
@@ -134,7 +149,10 @@ was CANCELLED, or when --timeout came first (runs still going); 130 on Ctrl-C.`)
         return waitCommand(backend, sweepId, { timeoutSeconds: opts.timeout, json: opts.json === true });
       }),
     );
+}
 
+/** `sweep cancel <id>`: cancel the unfinished runs of a sweep, or one run. */
+function registerCancel(sweep: Command): void {
   sweep
     .command("cancel")
     .description(
@@ -164,7 +182,10 @@ conflict (exit 1).`),
         },
       ),
     );
+}
 
+/** `sweep rerun <id>`: re-run the failed (and optionally cancelled) runs of a sweep, or one run. */
+function registerRerun(sweep: Command): void {
   sweep
     .command("rerun")
     .description(
@@ -202,7 +223,10 @@ DIVERGED ones (the same config and seed would diverge again). --run on such a ru
         },
       ),
     );
+}
 
+/** `sweep list`: recent sweeps with their runs counted per status. */
+function registerList(sweep: Command): void {
   sweep
     .command("list")
     .description("list recent sweeps, newest first, with their runs counted per status and their outcome")
