@@ -78,6 +78,224 @@ interface FitRow {
   band: [number, number] | null;
 }
 
+/** One group ready to draw: only its drawable points and fit rows, with its legend slot's colour and dash. */
+interface PreparedGroup {
+  group: ScatterGroup;
+  slot: number;
+  color: string;
+  dash: string | undefined;
+  points: PlotPoint[];
+  fit: FitRow[];
+}
+
+/**
+ * The fit as rows { x, fit, band } (fit.x[i] with fit.y[i] and [lo[i], hi[i]]), dropping the x values the
+ * axis cannot draw (e.g. x <= 0 on a log axis) and nulling a y or band the y axis cannot draw, so that row's
+ * x is kept and the line connects over the gap (connectNulls).
+ */
+function fitRows(fit: ScatterGroup["fit"], xScale: Scale, yScale: Scale): FitRow[] {
+  const rows: FitRow[] = [];
+  if (fit)
+    for (let j = 0; j < fit.x.length; j++) {
+      const x = fit.x[j]!;
+      if (!drawable(x, xScale)) continue;
+      const y = fit.y[j];
+      const lo = fit.lo?.[j];
+      const hi = fit.hi?.[j];
+      rows.push({
+        x,
+        fit: drawable(y, yScale) ? y : null,
+        band: drawable(lo, yScale) && drawable(hi, yScale) ? [lo, hi] : null,
+      });
+    }
+  return rows;
+}
+
+/** Each group with its colour slot (colorIndex, else its position) and only what the axes can draw. */
+function prepareGroups(groups: readonly ScatterGroup[], xScale: Scale, yScale: Scale): PreparedGroup[] {
+  return groups.map((g, i) => {
+    const slot = g.colorIndex ?? i;
+    const points: PlotPoint[] = g.points
+      .filter((p) => drawable(p.x, xScale) && drawable(p.y, yScale))
+      .map((p) => ({ ...p, group: g.name }));
+    const fit = fitRows(g.fit, xScale, yScale);
+    return { group: g, slot, color: g.color ?? seriesColor(slot), dash: seriesDash(slot), points, fit };
+  });
+}
+
+/**
+ * The domain of each axis: [min, max] over the visible groups' points, fits and bands (and the markers' x) with
+ * a little room for the scale (logDomain / linearDomain); a fixed xDomain wins for x. Null when nothing visible
+ * is drawable (the chart then shows its empty message).
+ */
+function plotDomains(
+  prepared: readonly PreparedGroup[],
+  hidden: ReadonlySet<string>,
+  markers: readonly XMarker[] | undefined,
+  xDomain: [number, number] | undefined,
+  xScale: Scale,
+  yScale: Scale,
+): { x: [number, number]; y: [number, number] } | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const p of prepared) {
+    if (hidden.has(p.group.id)) continue;
+    for (const pt of p.points) {
+      xs.push(pt.x);
+      ys.push(pt.y);
+    }
+    for (const f of p.fit) {
+      xs.push(f.x);
+      if (f.fit !== null) ys.push(f.fit);
+      if (f.band) ys.push(...f.band);
+    }
+  }
+  for (const m of markers ?? []) if (drawable(m.x, xScale)) xs.push(m.x);
+  if (xs.length === 0 || ys.length === 0) return null;
+  const ext = (v: number[]): [number, number] => [Math.min(...v), Math.max(...v)];
+  const dom = (v: number[], s: Scale) => (s === "log" ? logDomain(...ext(v)) : linearDomain(...ext(v)));
+  return { x: xDomain ?? dom(xs, xScale), y: dom(ys, yScale) };
+}
+
+/** One legend entry per group, hidden ones included (the legend lets them be shown again). */
+function legendEntries(prepared: readonly PreparedGroup[]): LegendEntry[] {
+  return prepared.map((p) => ({
+    id: p.group.id,
+    name: p.group.name,
+    color: p.color,
+    dash: p.dash,
+    n: p.group.n,
+    points: p.points.length,
+  }));
+}
+
+/** The CSV export: one row per point, fit row and marker, columns group, kind, x, y, lo, hi, label. */
+function scatterCsv(
+  prepared: readonly PreparedGroup[],
+  markers: readonly XMarker[] | undefined,
+  xLabel: string,
+  yLabel: string,
+): string {
+  const rows: unknown[][] = [];
+  for (const p of prepared) {
+    for (const pt of p.points) rows.push([p.group.name, "point", pt.x, pt.y, null, null, pt.label ?? ""]);
+    for (const f of p.fit) rows.push([p.group.name, "fit", f.x, f.fit, f.band?.[0], f.band?.[1], ""]);
+  }
+  for (const m of markers ?? []) rows.push(["", "marker", m.x, null, null, null, m.label]);
+  return toCsv(["group", "kind", xLabel, yLabel, "lo", "hi", "label"], rows);
+}
+
+/**
+ * The hover box: the hovered point's label (else its group; a fit row has neither, so "fit"), then x and y.
+ * The hovered row is a PlotPoint (y) or a FitRow (fit), hence the Partial of both.
+ */
+function ScatterTooltip(props: {
+  active: boolean | undefined;
+  point: Partial<PlotPoint & FitRow> | undefined;
+  xLabel: string;
+  yLabel: string;
+  formatX: (v: number) => string;
+  formatY: (v: number) => string;
+}) {
+  const p = props.point;
+  if (!props.active || !p || p.x === undefined) return null;
+  const y = p.y ?? p.fit;
+  return (
+    <div className="chart-tooltip">
+      <div className="chart-tooltip-x">{p.label ?? p.group ?? "fit"}</div>
+      <div>
+        {props.xLabel} {props.formatX(p.x)}
+      </div>
+      {typeof y === "number" ? (
+        <div>
+          {props.yLabel} {props.formatY(y)}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Whether a group is drawn faded because another one is highlighted from the legend. */
+type FadeFn = (id: string) => boolean;
+
+/*
+ * The layers below are plain functions returning Recharts elements (not components), so the chart's children
+ * stay the same flat lists of Area / Line / Scatter / ReferenceLine elements as when they were written inline.
+ */
+
+/** Each group's band lo..hi as a filled area, for the groups whose fit has one. */
+function bandAreas(prepared: readonly PreparedGroup[], hidden: ReadonlySet<string>, fade: FadeFn) {
+  return prepared.map((p) =>
+    p.fit.some((f) => f.band) ? (
+      <Area
+        key={`band-${p.group.id}`}
+        data={p.fit}
+        dataKey="band"
+        stroke="none"
+        fill={p.color}
+        fillOpacity={fade(p.group.id) ? 0.04 : 0.15}
+        hide={hidden.has(p.group.id)}
+        isAnimationActive={false}
+        activeDot={false}
+        tooltipType="none"
+        legendType="none"
+      />
+    ) : null,
+  );
+}
+
+/** Each group's fitted curve, in its colour and dash. */
+function fitLines(prepared: readonly PreparedGroup[], hidden: ReadonlySet<string>, fade: FadeFn) {
+  return prepared.map((p) =>
+    p.fit.length > 0 ? (
+      <Line
+        key={`fit-${p.group.id}`}
+        data={p.fit}
+        dataKey="fit"
+        name={`${p.group.name} fit`}
+        stroke={p.color}
+        strokeDasharray={p.dash}
+        strokeWidth={2}
+        strokeOpacity={fade(p.group.id) ? 0.2 : 1}
+        hide={hidden.has(p.group.id)}
+        dot={false}
+        activeDot={false}
+        isAnimationActive={false}
+        connectNulls
+      />
+    ) : null,
+  );
+}
+
+/** Each group's points. */
+function groupPoints(prepared: readonly PreparedGroup[], hidden: ReadonlySet<string>, fade: FadeFn) {
+  return prepared.map((p) => (
+    <Scatter
+      key={`pts-${p.group.id}`}
+      data={p.points}
+      dataKey="y"
+      name={p.group.name}
+      fill={p.color}
+      fillOpacity={fade(p.group.id) ? 0.2 : 0.9}
+      hide={hidden.has(p.group.id)}
+      isAnimationActive={false}
+    />
+  ));
+}
+
+/** The vertical marker lines, labelled at the top. */
+function markerLines(markers: readonly XMarker[] | undefined) {
+  return (markers ?? []).map((m) => (
+    <ReferenceLine
+      key={`m-${m.x}-${m.label}`}
+      x={m.x}
+      stroke="var(--muted)"
+      strokeDasharray="4 4"
+      label={{ value: m.label, position: "top", fill: "var(--muted)", fontSize: 11 }}
+    />
+  ));
+}
+
 /**
  * Points per group (e.g. final bpb of each run against its training FLOPs), each group's fitted curve and its
  * band, and vertical markers, on log-log axes by default; legend with N, tooltip, PNG / SVG / CSV export.
@@ -94,72 +312,13 @@ export function ScatterChart(props: ScatterChartProps) {
   const [hidden, toggleHidden] = useHiddenSeries();
   const [highlight, setHighlight] = useState<string | null>(null);
 
-  const prepared = useMemo(
-    () =>
-      props.groups.map((g, i) => {
-        const slot = g.colorIndex ?? i;
-        const points: PlotPoint[] = g.points
-          .filter((p) => drawable(p.x, xScale) && drawable(p.y, yScale))
-          .map((p) => ({ ...p, group: g.name }));
-        const fit: FitRow[] = [];
-        if (g.fit)
-          for (let j = 0; j < g.fit.x.length; j++) {
-            const x = g.fit.x[j]!;
-            if (!drawable(x, xScale)) continue;
-            const y = g.fit.y[j];
-            const lo = g.fit.lo?.[j];
-            const hi = g.fit.hi?.[j];
-            fit.push({
-              x,
-              fit: drawable(y, yScale) ? y : null,
-              band: drawable(lo, yScale) && drawable(hi, yScale) ? [lo, hi] : null,
-            });
-          }
-        return { group: g, slot, color: g.color ?? seriesColor(slot), dash: seriesDash(slot), points, fit };
-      }),
-    [props.groups, xScale, yScale],
+  const prepared = useMemo(() => prepareGroups(props.groups, xScale, yScale), [props.groups, xScale, yScale]);
+  const domains = useMemo(
+    () => plotDomains(prepared, hidden, props.markers, props.xDomain, xScale, yScale),
+    [prepared, hidden, props.markers, props.xDomain, xScale, yScale],
   );
-
-  const domains = useMemo(() => {
-    const xs: number[] = [];
-    const ys: number[] = [];
-    for (const p of prepared) {
-      if (hidden.has(p.group.id)) continue;
-      for (const pt of p.points) {
-        xs.push(pt.x);
-        ys.push(pt.y);
-      }
-      for (const f of p.fit) {
-        xs.push(f.x);
-        if (f.fit !== null) ys.push(f.fit);
-        if (f.band) ys.push(...f.band);
-      }
-    }
-    for (const m of props.markers ?? []) if (drawable(m.x, xScale)) xs.push(m.x);
-    if (xs.length === 0 || ys.length === 0) return null;
-    const ext = (v: number[]): [number, number] => [Math.min(...v), Math.max(...v)];
-    const dom = (v: number[], s: Scale) => (s === "log" ? logDomain(...ext(v)) : linearDomain(...ext(v)));
-    return { x: props.xDomain ?? dom(xs, xScale), y: dom(ys, yScale) };
-  }, [prepared, hidden, props.markers, props.xDomain, xScale, yScale]);
-
-  const legend: LegendEntry[] = prepared.map((p) => ({
-    id: p.group.id,
-    name: p.group.name,
-    color: p.color,
-    dash: p.dash,
-    n: p.group.n,
-    points: p.points.length,
-  }));
-
-  const csv = () => {
-    const rows: unknown[][] = [];
-    for (const p of prepared) {
-      for (const pt of p.points) rows.push([p.group.name, "point", pt.x, pt.y, null, null, pt.label ?? ""]);
-      for (const f of p.fit) rows.push([p.group.name, "fit", f.x, f.fit, f.band?.[0], f.band?.[1], ""]);
-    }
-    for (const m of props.markers ?? []) rows.push(["", "marker", m.x, null, null, null, m.label]);
-    return toCsv(["group", "kind", props.xLabel, props.yLabel, "lo", "hi", "label"], rows);
-  };
+  const legend = legendEntries(prepared);
+  const csv = () => scatterCsv(prepared, props.markers, props.xLabel, props.yLabel);
 
   const fade = (id: string) => highlight !== null && highlight !== id;
   return (
@@ -227,82 +386,21 @@ export function ScatterChart(props: ScatterChartProps) {
                 isAnimationActive={false}
                 shared={false}
                 cursor={false}
-                content={({ active, payload }) => {
-                  const p = payload?.[0]?.payload as Partial<PlotPoint & FitRow> | undefined;
-                  if (!active || !p || p.x === undefined) return null;
-                  const y = p.y ?? p.fit;
-                  return (
-                    <div className="chart-tooltip">
-                      <div className="chart-tooltip-x">{p.label ?? p.group ?? "fit"}</div>
-                      <div>
-                        {props.xLabel} {formatX(p.x)}
-                      </div>
-                      {typeof y === "number" ? (
-                        <div>
-                          {props.yLabel} {formatY(y)}
-                        </div>
-                      ) : null}
-                    </div>
-                  );
-                }}
+                content={({ active, payload }) => (
+                  <ScatterTooltip
+                    active={active}
+                    point={payload?.[0]?.payload}
+                    xLabel={props.xLabel}
+                    yLabel={props.yLabel}
+                    formatX={formatX}
+                    formatY={formatY}
+                  />
+                )}
               />
-              {prepared.map((p) =>
-                p.fit.some((f) => f.band) ? (
-                  <Area
-                    key={`band-${p.group.id}`}
-                    data={p.fit}
-                    dataKey="band"
-                    stroke="none"
-                    fill={p.color}
-                    fillOpacity={fade(p.group.id) ? 0.04 : 0.15}
-                    hide={hidden.has(p.group.id)}
-                    isAnimationActive={false}
-                    activeDot={false}
-                    tooltipType="none"
-                    legendType="none"
-                  />
-                ) : null,
-              )}
-              {prepared.map((p) =>
-                p.fit.length > 0 ? (
-                  <Line
-                    key={`fit-${p.group.id}`}
-                    data={p.fit}
-                    dataKey="fit"
-                    name={`${p.group.name} fit`}
-                    stroke={p.color}
-                    strokeDasharray={p.dash}
-                    strokeWidth={2}
-                    strokeOpacity={fade(p.group.id) ? 0.2 : 1}
-                    hide={hidden.has(p.group.id)}
-                    dot={false}
-                    activeDot={false}
-                    isAnimationActive={false}
-                    connectNulls
-                  />
-                ) : null,
-              )}
-              {prepared.map((p) => (
-                <Scatter
-                  key={`pts-${p.group.id}`}
-                  data={p.points}
-                  dataKey="y"
-                  name={p.group.name}
-                  fill={p.color}
-                  fillOpacity={fade(p.group.id) ? 0.2 : 0.9}
-                  hide={hidden.has(p.group.id)}
-                  isAnimationActive={false}
-                />
-              ))}
-              {(props.markers ?? []).map((m) => (
-                <ReferenceLine
-                  key={`m-${m.x}-${m.label}`}
-                  x={m.x}
-                  stroke="var(--muted)"
-                  strokeDasharray="4 4"
-                  label={{ value: m.label, position: "top", fill: "var(--muted)", fontSize: 11 }}
-                />
-              ))}
+              {bandAreas(prepared, hidden, fade)}
+              {fitLines(prepared, hidden, fade)}
+              {groupPoints(prepared, hidden, fade)}
+              {markerLines(props.markers)}
             </ComposedChart>
           </div>
         )}
