@@ -1,6 +1,6 @@
 import { deref, type JsonSchema } from "./json-schema";
-import { cell, code, fieldRows, fieldTable, generatedHeader, slug, table } from "./markdown";
-import { ARCHITECTURES, loadSchemas, SIZE_PRESETS } from "./schemas";
+import { cell, code, type FieldRow, fieldRows, fieldTable, generatedHeader, slug, table } from "./markdown";
+import { ARCHITECTURES, loadSchemas, type Schemas, SIZE_PRESETS } from "./schemas";
 
 export const SPEC_REF_PATH = "docs/reference/spec.md";
 
@@ -16,7 +16,26 @@ interface Named {
  */
 export function renderSpecReference(): string {
   const s = loadSchemas();
-  const { sweep, ablation, ladder } = s;
+  const named = namedTypes(s);
+  // `seeds` (a list or a `{ start, count }` object) reads better as one hand-written type in every table.
+  const types = fieldTypes(named, deref(s.sweep.properties!.seeds!, s.sweep));
+  const kinds = kindRows(s, types);
+  const out: string[] = [
+    ...overviewSection(kinds),
+    ...kindSections(s.sweep, kinds),
+    ...namedSections(s, named, types),
+    ...trainingSection(s.train),
+    ...modelSection(),
+    ...rulesSection(),
+  ];
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
+}
+
+/** The nested types that get a section of their own (and that tables link to instead of flattening). */
+function namedTypes({ sweep, ablation, ladder }: Schemas): Named[] {
   const sp = sweep.properties!;
   const entry = deref(sp.architectures!.items as JsonSchema, sweep);
   const parameters = deref(sp.parameters!, sweep);
@@ -31,7 +50,7 @@ export function renderSpecReference(): string {
   const gridAxis = deref(parameters.properties!.grid!.additionalProperties as JsonSchema, sweep);
   const logspace = gridAxis.anyOf!.map((b) => deref(b, sweep)).find((b) => b.properties)!;
 
-  const named: Named[] = [
+  return [
     {
       title: "Architecture entry",
       node: entry,
@@ -94,9 +113,19 @@ export function renderSpecReference(): string {
         .join(", ")}. Widths grow by heads at a fixed head width; layer counts round to at least 1.`,
     },
   ];
-  // Equal types, whatever the field's own description says.
-  const bare = ({ description: _d, ...rest }: JsonSchema) => JSON.stringify(rest);
-  const same = (a: JsonSchema, b: JsonSchema) => bare(a) === bare(b);
+}
+
+// Equal types, whatever the field's own description says.
+const bare = ({ description: _d, ...rest }: JsonSchema) => JSON.stringify(rest);
+const same = (a: JsonSchema, b: JsonSchema) => bare(a) === bare(b);
+
+/** How the tables write a field's type: links to the named sections, and the types the schema names badly. */
+interface FieldTypes {
+  linkFor: (node: JsonSchema) => string | undefined;
+  special: (key: string, type: string, schema: JsonSchema) => string;
+}
+
+function fieldTypes(named: readonly Named[], seeds: JsonSchema): FieldTypes {
   const linkFor = (node: JsonSchema): string | undefined => {
     const hit = named.find((n) => same(n.node, node));
     return hit ? `[${hit.title.toLowerCase()}](#${slug(hit.title)})` : undefined;
@@ -109,16 +138,28 @@ export function renderSpecReference(): string {
     if (key === "model") return "[model config](#model-configs) keys";
     return type;
   };
-  const kindRows = (spec: JsonSchema) =>
+  return { linkFor, special };
+}
+
+/** The rows of the three spec kinds, split into the keys every kind shares and each kind's own keys. */
+interface KindRows {
+  common: FieldRow[];
+  sweep: FieldRow[];
+  ablation: FieldRow[];
+  ladder: FieldRow[];
+}
+
+function kindRows({ sweep, ablation, ladder }: Schemas, { linkFor, special }: FieldTypes): KindRows {
+  const rowsOf = (spec: JsonSchema) =>
     fieldRows(spec, { root: spec, linkFor }).map((r) => ({
       ...r,
       type: special(r.key, r.type, r.schema),
       // `kind` may be left out of a sweep (the schema fills it in before validating).
       default: r.key === "kind" && spec === sweep ? '`"sweep"`' : r.default,
     }));
-  const sweepRows = kindRows(sweep);
-  const ablationRows = kindRows(ablation);
-  const ladderRows = kindRows(ladder);
+  const sweepRows = rowsOf(sweep);
+  const ablationRows = rowsOf(ablation);
+  const ladderRows = rowsOf(ladder);
   const inAll = (key: string) =>
     key !== "kind" &&
     [sweepRows, ablationRows, ladderRows].every((rows) => {
@@ -126,12 +167,26 @@ export function renderSpecReference(): string {
       const first = sweepRows.find((x) => x.key === key);
       return r && first && same(r.schema, first.schema);
     });
-  const common = sweepRows.filter((r) => inAll(r.key));
-  const own = (rows: typeof sweepRows) => rows.filter((r) => !inAll(r.key));
+  const own = (rows: FieldRow[]) => rows.filter((r) => !inAll(r.key));
+  return {
+    common: sweepRows.filter((r) => inAll(r.key)),
+    sweep: own(sweepRows),
+    ablation: own(ablationRows),
+    ladder: own(ladderRows),
+  };
+}
 
-  const trainRows = fieldRows(s.train, { root: s.train });
+/** A kind's own top-level keys, for the overview table (nested keys are in the kind's section). */
+function topKeys(rows: readonly FieldRow[]): string {
+  return rows
+    .filter((r) => !r.key.includes("."))
+    .map((r) => code(r.key))
+    .join(", ");
+}
 
-  const out: string[] = [
+/** The page header, what a spec is, editor support, and a table of the three kinds. */
+function overviewSection(kinds: KindRows): string[] {
+  return [
     generatedHeader(
       "the zod schemas in packages/experiments/src/spec/ and packages/train/src/config.ts (descriptions: `.meta()` or the fields' doc comments)",
     ),
@@ -144,64 +199,79 @@ export function renderSpecReference(): string {
     "",
     "| kind | runs | own keys |",
     "| --- | --- | --- |",
-    `| [\`sweep\`](#sweep) (default) | architectures x parameter points x seeds | ${own(sweepRows)
-      .filter((r) => !r.key.includes("."))
-      .map((r) => code(r.key))
-      .join(", ")} |`,
-    `| [\`ablation\`](#ablation) | (baseline + variants) x seeds | ${own(ablationRows)
-      .filter((r) => !r.key.includes("."))
-      .map((r) => code(r.key))
-      .join(", ")} |`,
-    `| [\`ladder\`](#ladder) | architectures x sizes x budgets x seeds | ${own(ladderRows)
-      .filter((r) => !r.key.includes("."))
-      .map((r) => code(r.key))
-      .join(", ")} |`,
+    `| [\`sweep\`](#sweep) (default) | architectures x parameter points x seeds | ${topKeys(kinds.sweep)} |`,
+    `| [\`ablation\`](#ablation) | (baseline + variants) x seeds | ${topKeys(kinds.ablation)} |`,
+    `| [\`ladder\`](#ladder) | architectures x sizes x budgets x seeds | ${topKeys(kinds.ladder)} |`,
     "",
+  ];
+}
+
+/** The keys every kind shares, then one section per kind with its own keys. */
+function kindSections(sweep: JsonSchema, kinds: KindRows): string[] {
+  return [
     "## Keys of every kind",
     "",
-    fieldTable(common),
+    fieldTable(kinds.common),
     "",
     "## sweep",
     "",
     sweep.description ? cell(sweep.description) : "",
     "",
-    fieldTable(own(sweepRows)),
+    fieldTable(kinds.sweep),
     "",
     "## ablation",
     "",
     "One baseline run config (`base` holds `architecture`, `model` and training keys) plus named variants that each change a few keys; the baseline and every variant run with every seed. `base` may not hold `seed` (use `seeds`).",
     "",
-    fieldTable(own(ablationRows)),
+    fieldTable(kinds.ablation),
     "",
     "## ladder",
     "",
     "Architectures x model sizes x compute budgets x seeds, for scaling curves (held-out bits per byte against parameters and training FLOPs). Each architecture entry's model is the base that the sizes scale. Entries may not vary `parameters` (use a sweep).",
     "",
-    fieldTable(own(ladderRows)),
+    fieldTable(kinds.ladder),
     "",
   ];
-  for (const n of named) {
+}
+
+/** One section per named type; its own table does not link to itself. */
+function namedSections(
+  { sweep, ablation, ladder }: Schemas,
+  named: readonly Named[],
+  types: FieldTypes,
+): string[] {
+  return named.flatMap((n) => {
     const root = [sweep, ablation, ladder].find((r) => JSON.stringify(r).includes(JSON.stringify(n.node)));
     const rows = fieldRows(n.node, {
       root: root ?? sweep,
-      linkFor: (x) => (same(x, n.node) ? undefined : linkFor(x)),
+      linkFor: (x) => (same(x, n.node) ? undefined : types.linkFor(x)),
     });
-    out.push(
+    return [
       `## ${n.title}`,
       "",
       n.intro,
       "",
-      fieldTable(rows.map((r) => ({ ...r, type: special(r.key, r.type, r.schema) }))),
+      fieldTable(rows.map((r) => ({ ...r, type: types.special(r.key, r.type, r.schema) }))),
       "",
-    );
-  }
-  out.push(
+    ];
+  });
+}
+
+/** The training config (`base`, `architectures[i].train`), flattened into dotted keys. */
+function trainingSection(train: JsonSchema): string[] {
+  return [
     "## Training config",
     "",
     "The keys of `base` (every kind) and of `architectures[i].train` (sweep, ladder): @bytelab/train's training config, the same one `bytelab train --config FILE` reads. In `parameters`, `variants[].set` and the CLI they are written as dotted paths (`optimizer.lr`, `eval.interval`). A sweep's or ladder's `base` may not hold `architecture`, `model` or `seed` (they come from `architectures` and `seeds`); an ablation's `base` must hold `architecture` and holds the baseline's `model`.",
     "",
-    fieldTable(trainRows),
+    fieldTable(fieldRows(train, { root: train })),
     "",
+  ];
+}
+
+/** The model configs are documented on the architecture pages; this section links there. */
+function modelSection(): string[] {
+  return [
     "## Model configs",
     "",
     `\`model\` (in an architecture entry, an ablation's \`base\`, a ladder size) holds the keys of that architecture's model config; every key is listed with its default and meaning on the architecture's page: ${ARCHITECTURES.map(
@@ -210,6 +280,12 @@ export function renderSpecReference(): string {
       ", ",
     )}. \`modelDefaults\` decides what the keys not given start from: \`small\` (default) = the ~0.5-1M-parameter models of \`bytelab train\`, \`reference\` = the schema's own defaults (the reference implementations' sizes).`,
     "",
+  ];
+}
+
+/** What `--dry-run` checks that the JSON Schema cannot express. */
+function rulesSection(): string[] {
+  return [
     "## Rules checked beyond the schema",
     "",
     "`bytelab sweep submit --dry-run` (and the API's `POST /api/v1/sweeps/plan` and `/check`) also checks what a JSON Schema cannot say:",
@@ -246,9 +322,5 @@ export function renderSpecReference(): string {
       ],
     ),
     "",
-  );
-  return `${out
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim()}\n`;
+  ];
 }
