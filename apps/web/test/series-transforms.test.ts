@@ -3,7 +3,13 @@ import type { Series } from "@bytelab/service/schemas";
 import { describe, expect, it } from "vitest";
 import { aggregateSeries } from "../src/lib/series/aggregate";
 import { csvCell, linesToCsv, toCsv } from "../src/lib/series/csv";
-import { flattenConfig, isSeedKey, stableJson, varyingKeys } from "../src/lib/series/flatten";
+import {
+  flattenConfig,
+  isSeedKey,
+  keysWithDifferentValues,
+  stableJson,
+  varyingKeys,
+} from "../src/lib/series/flatten";
 import { groupRuns } from "../src/lib/series/group";
 import { groupLines, pointCounts, runLines } from "../src/lib/series/lines";
 import { mergeRows, yExtent } from "../src/lib/series/rows";
@@ -97,6 +103,16 @@ describe("flattenConfig and keys", () => {
   it("stableJson ignores key order; varyingKeys finds what differs (missing counts)", () => {
     expect(stableJson({ b: 1, a: { d: 2, c: 3 } })).toBe(stableJson({ a: { c: 3, d: 2 }, b: 1 }));
     expect(varyingKeys([{ a: 1, b: 2 }, { a: 1, b: 3 }, { a: 1 }])).toEqual(["b"]);
+    // The axes to draw: a key set by some configs only, always to one value, follows the key that sets them
+    // apart (a transformer's n_layer follows architecture); one with two values among those that set it stays.
+    const mixed = [
+      { architecture: "transformer", "model.n_layer": 4, lr: 0.01 },
+      { architecture: "transformer", "model.n_layer": 4, lr: 0.03 },
+      { architecture: "hnet", "model.d_model": 96, lr: 0.01 },
+      { architecture: "hnet", "model.d_model": 128, lr: 0.01 },
+    ];
+    expect(keysWithDifferentValues(mixed)).toEqual(["architecture", "lr", "model.d_model"]);
+    expect(varyingKeys(mixed)).toEqual(["architecture", "lr", "model.d_model", "model.n_layer"]);
   });
 });
 

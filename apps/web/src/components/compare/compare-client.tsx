@@ -10,7 +10,7 @@ import {
   compareQuery,
   compareSeriesUrl,
 } from "../../lib/series/compare-view";
-import { isSeedKey, runKeys, varyingKeys } from "../../lib/series/flatten";
+import { isSeedKey, keysWithDifferentValues, runKeys } from "../../lib/series/flatten";
 import { formatTick, X_AXIS_LABELS, xFormatter } from "../../lib/series/format";
 import { groupRuns } from "../../lib/series/group";
 import { groupLines, runLines } from "../../lib/series/lines";
@@ -65,7 +65,7 @@ export function CompareClient(props: {
   const names = useMemo(() => new Map(props.runs.map((r) => [r.id, r.name])), [props.runs]);
   const groups = useMemo(() => groupRuns(props.runs, view.group), [props.runs, view.group]);
   const varied = useMemo(
-    () => varyingKeys(props.runs.map(runKeys)).filter((k) => !isSeedKey(k)),
+    () => keysWithDifferentValues(props.runs.map(runKeys)).filter((k) => !isSeedKey(k)),
     [props.runs],
   );
   const lines = useMemo(() => {

@@ -18,6 +18,18 @@ export function allKeys(flats: readonly FlatConfig[]): string[] {
   return [...new Set(flats.flatMap((f) => Object.keys(f)))].sort();
 }
 
+/**
+ * Keys that take at least two different values among the configs that set them: the axes worth drawing. A key
+ * that only some configs set, always to the same value, follows whatever sets those configs apart (an
+ * architecture's own model keys follow `architecture`), so comparing a transformer with an H-Net shows
+ * `architecture` and what really varies instead of every model key of both.
+ */
+export function keysWithDifferentValues(flats: readonly FlatConfig[]): string[] {
+  return allKeys(flats).filter(
+    (key) => new Set(flats.flatMap((f) => (key in f ? [stableJson(f[key])] : []))).size > 1,
+  );
+}
+
 /** Keys whose value differs between the given flat configs (a key missing from some counts as differing). */
 export function varyingKeys(flats: readonly FlatConfig[]): string[] {
   return allKeys(flats).filter((key) => new Set(flats.map((f) => stableJson(f[key]))).size > 1);
