@@ -12,10 +12,10 @@ export const metadata: Metadata = {
 };
 
 /**
- * Applies the stored theme before the first paint (no flash of the wrong theme). Dark unless the person chose
- * light with the toggle (localStorage "bytelab-theme").
+ * Applies the theme before the first paint (no flash of the wrong theme): the one the person chose with the
+ * toggle (localStorage "bytelab-theme"), else the system's (prefers-color-scheme), dark when unknown.
  */
-const THEME_SCRIPT = `try{var t=localStorage.getItem("bytelab-theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
+const THEME_SCRIPT = `try{var t=localStorage.getItem("bytelab-theme");if(t!=="light"&&t!=="dark")t=matchMedia("(prefers-color-scheme: light)").matches?"light":"dark";document.documentElement.dataset.theme=t}catch(e){}`;
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // A key cookie means a sign-out button in the top bar (pages check the key itself: requireViewer).

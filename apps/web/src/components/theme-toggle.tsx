@@ -4,7 +4,10 @@ import { useEffect, useState } from "react";
 
 type Theme = "dark" | "light";
 
-/** Switches between the dark (default) and light themes; the choice is kept in localStorage. */
+/**
+ * Switches between the dark and light themes (the first page follows the system's preference); the choice is
+ * kept in localStorage and wins over the system's from then on.
+ */
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>("dark");
   useEffect(() => {
