@@ -98,9 +98,18 @@ interface PageVisit {
   broken: string[];
 }
 
-async function visit(app: RunningWeb | undefined, path: string): Promise<PageVisit> {
+/**
+ * Opens `path` as a person whose system prefers `scheme` (dark by default: the colours asserted below are the
+ * dark theme's) and who never touched the theme toggle.
+ */
+async function visit(
+  app: RunningWeb | undefined,
+  path: string,
+  scheme: "dark" | "light" = "dark",
+): Promise<PageVisit> {
   if (!browser || !app) throw new Error("beforeAll did not start the browser and the app");
   const page = await browser.context.newPage();
+  await page.emulateMedia({ colorScheme: scheme });
   const consoleErrors: string[] = [];
   const requests: string[] = [];
   const broken: string[] = [];
@@ -166,6 +175,22 @@ describe("dashboard in a real browser", () => {
     expect(row).toContain(aliveWorker.id);
     expect(row).toContain(String(aliveWorker.pid));
     expect(await page.getByText("down", { exact: true }).count()).toBe(0);
+  });
+
+  it("follows the system's light preference until the toggle is used, then keeps the person's choice", async () => {
+    const light = await visit(web, "/", "light");
+    try {
+      const { page } = light;
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+      const ok = card(page, "Postgres").locator("strong");
+      expect(await ok.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(26, 127, 55)"); // light --ok
+      await page.getByRole("button", { name: "Switch to the dark theme" }).click();
+      await page.reload({ waitUntil: "networkidle" });
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+      expect(light.consoleErrors).toEqual([]);
+    } finally {
+      await light.page.close();
+    }
   });
 
   it("shows recent sweeps (none yet: an invitation to launch one) and links to the launch form", async () => {
