@@ -151,15 +151,21 @@ describe("GET /api/v1/openapi.json", () => {
     }
   });
 
-  it("a method a route does not export answers 405, not 500", async () => {
+  it("a method a route does not serve answers 405 with the envelope and Allow naming the ones it does", async () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
       const concrete = path.replace(/\{\w+\}/g, "x").replace(/^\/api\/v1/, "");
+      const served = METHODS.filter((m) => operations[m.toLowerCase()]);
       for (const method of METHODS.filter((m) => m !== "HEAD" && m !== "OPTIONS")) {
         if (operations[method.toLowerCase()]) continue;
         const reply = await send(server.base, method, concrete, {
           query: concrete.includes("wait") ? "?timeout=0" : "",
         });
-        expect(reply.status, `${method} ${path}: ${reply.text.slice(0, 200)}`).toBe(405);
+        const where = `${method} ${path}: ${reply.text.slice(0, 200)}`;
+        expect(reply.status, where).toBe(405);
+        expect(expectError(reply, 405, "METHOD_NOT_ALLOWED").error.message, where).toContain(served[0]!);
+        const allow = (reply.headers.get("allow") ?? "").split(/,\s*/);
+        for (const m of served) expect(allow, where).toContain(m);
+        expect(allow, where).not.toContain(method);
       }
     }
   });

@@ -76,7 +76,7 @@ export function renderApiReference(): string {
     "## Conventions",
     "",
     "- **Authentication.** Send an API key as `Authorization: Bearer blk_...` (`npx bytelab keys create`, or the dashboard's Settings → API keys). Scopes nest: `write` includes `read`, `admin` includes both; the table below gives each route's scope. With `BYTELAB_AUTH=auto` (default) a server listening on loopback only (`127.0.0.1`, the `npm start` default) serves requests without a key to clients that address it as localhost; any other address requires keys. See [running on several hosts](../guides/gpus-and-hosts.md#api-keys-and-bytelab_auth).",
-    '- **Errors** always have the shape `{"error": {"code", "message", "details": [{"path", "issue", "fix"?}]}}`; 422 lists one detail per invalid field. 429 answers carry `Retry-After`.',
+    '- **Errors** always have the shape `{"error": {"code", "message", "details": [{"path", "issue", "fix"?}]}}`; 422 lists one detail per invalid field. 429 answers carry `Retry-After`; a method a path does not serve answers 405 (`METHOD_NOT_ALLOWED`) with `Allow` naming the ones it does.',
     "- **Idempotency.** Routes marked idempotent accept an `Idempotency-Key` header: a retry with the same key and request gets the first answer and creates nothing twice (CI: the commit SHA).",
     "- **Pagination.** List routes answer `nextCursor`; pass it back as `cursor` for the next page.",
     "",

@@ -1,6 +1,7 @@
 import { withErrors } from "../../../../lib/errors";
 import { checkHealth } from "../../../../lib/health";
 import { liveHealthDeps } from "../../../../lib/health-deps";
+import { otherMethods } from "../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +13,5 @@ export const GET = withErrors(async () => {
     headers: { "cache-control": "no-store" },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,5 +1,6 @@
 import { toErrorResponse } from "../../../../lib/errors";
 import { openApiDocument } from "../../../../lib/api/openapi";
+import { otherMethods } from "../../../../lib/api/other-methods";
 
 /** GET /api/v1/openapi.json: the OpenAPI 3.1 document, generated from the route contracts. */
 export function GET(): Response {
@@ -9,3 +10,5 @@ export function GET(): Response {
     return toErrorResponse(error);
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

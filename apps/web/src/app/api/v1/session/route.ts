@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from "../../../../lib/auth/authorize";
 import { authMode } from "../../../../lib/auth/mode";
 import { apiEnv } from "../../../../lib/env";
 import { ApiError } from "../../../../lib/errors";
+import { otherMethods } from "../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -60,3 +61,5 @@ export const DELETE = route(API.deleteSession, async ({ request }) => {
     },
   });
 });
+
+export const { GET, PUT, PATCH } = otherMethods("POST", "DELETE");

@@ -3,6 +3,7 @@ import { route } from "../../../../lib/api/route";
 import { API } from "../../../../lib/api/routes";
 import { untrustedSpecPolicy } from "../../../../lib/api/spec-policy";
 import { apiEnv } from "../../../../lib/env";
+import { otherMethods } from "../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +17,5 @@ export const POST = route(API.createSweep, async ({ ctx, query, body }) => {
   });
   return { status: result.existing ? 200 : 201, body: result };
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,7 +1,10 @@
 import { computeVerdict } from "@bytelab/service";
 import { route } from "../../../../lib/api/route";
 import { API } from "../../../../lib/api/routes";
+import { otherMethods } from "../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route(API.createVerdict, ({ ctx, body }) => computeVerdict(ctx, body));
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -3,6 +3,7 @@ import { route } from "../../../../../lib/api/route";
 import { API } from "../../../../../lib/api/routes";
 import { untrustedSpecPolicy } from "../../../../../lib/api/spec-policy";
 import { apiEnv } from "../../../../../lib/env";
+import { otherMethods } from "../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +13,5 @@ export const POST = route(API.planSweep, ({ ctx, query, body }) =>
     untrusted: untrustedSpecPolicy(apiEnv()),
   }),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,9 +1,12 @@
 import { cancelRun } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route(API.cancelRun, ({ ctx, params, body }) =>
   cancelRun(ctx, params.id, body.reason ? { reason: body.reason } : {}),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

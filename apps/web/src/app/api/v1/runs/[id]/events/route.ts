@@ -1,7 +1,10 @@
 import { listRunEvents } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(API.runEvents, ({ ctx, params, query }) => listRunEvents(ctx, params.id, query));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,9 +1,12 @@
 import { cancelSweep } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route(API.cancelSweep, ({ ctx, params, body }) =>
   cancelSweep(ctx, params.id, body.reason ? { reason: body.reason } : {}),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

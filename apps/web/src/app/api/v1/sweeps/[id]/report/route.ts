@@ -2,6 +2,7 @@ import { sweepReport } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
 import { sharedRead } from "../../../../../../lib/api/single-flight";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -17,3 +18,5 @@ export const GET = route(API.sweepReport, ({ ctx, params, query }) => {
     ...(await sweepReport(ctx, params.id, opts)),
   }));
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,6 +1,7 @@
 import { rerunSweep } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -10,3 +11,5 @@ export const POST = route(API.rerunSweep, ({ ctx, params, body }) =>
     ...(body.includeCancelled ? { includeCancelled: true } : {}),
   }),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

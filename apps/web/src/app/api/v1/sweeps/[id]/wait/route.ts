@@ -2,6 +2,7 @@ import { getSweepStatus, waitForSweep } from "@bytelab/service";
 import { route } from "../../../../../../lib/api/route";
 import { API } from "../../../../../../lib/api/routes";
 import { sharedRead } from "../../../../../../lib/api/single-flight";
+import { otherMethods } from "../../../../../../lib/api/other-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -19,3 +20,5 @@ export const GET = route(API.waitSweep, async ({ ctx, params, query, request }) 
     status: result.value,
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
