@@ -24,6 +24,11 @@ export interface LaunchFormProps {
   templates: SpecTemplate[];
 }
 
+const TABS: ReadonlyArray<readonly [Tab, string]> = [
+  ["form", "Form"],
+  ["editor", "YAML / JSON"],
+];
+
 /** The two tabs (form, text) over the one spec. */
 function EditTabs({ tab, onSwitch }: { tab: Tab; onSwitch: (next: Tab) => void }) {
   return (
@@ -40,28 +45,20 @@ function EditTabs({ tab, onSwitch }: { tab: Tab; onSwitch: (next: Tab) => void }
         document.getElementById(`tab-${next}`)?.focus();
       }}
     >
-      <button
-        type="button"
-        role="tab"
-        id="tab-form"
-        aria-controls="panel-form"
-        aria-selected={tab === "form"}
-        tabIndex={tab === "form" ? 0 : -1}
-        onClick={() => onSwitch("form")}
-      >
-        Form
-      </button>
-      <button
-        type="button"
-        role="tab"
-        id="tab-editor"
-        aria-controls="panel-editor"
-        aria-selected={tab === "editor"}
-        tabIndex={tab === "editor" ? 0 : -1}
-        onClick={() => onSwitch("editor")}
-      >
-        YAML / JSON
-      </button>
+      {TABS.map(([id, label]) => (
+        <button
+          key={id}
+          type="button"
+          role="tab"
+          id={`tab-${id}`}
+          aria-controls={`panel-${id}`}
+          aria-selected={tab === id}
+          tabIndex={tab === id ? 0 : -1}
+          onClick={() => onSwitch(id)}
+        >
+          {label}
+        </button>
+      ))}
     </div>
   );
 }
