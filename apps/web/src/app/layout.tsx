@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { NavBar } from "../components/nav-bar";
 import { SESSION_COOKIE } from "../lib/auth/authorize";
+import { INITIAL_THEME_SCRIPT } from "../lib/theme";
 import "./globals.css";
 import "../components/forms/ui.css";
 
@@ -11,12 +12,6 @@ export const metadata: Metadata = {
   description: "Tokenizer-free, hierarchical byte-level language models: train, compare, scale.",
 };
 
-/**
- * Applies the theme before the first paint (no flash of the wrong theme): the one the person chose with the
- * toggle (localStorage "bytelab-theme"), else the system's (prefers-color-scheme), dark when unknown.
- */
-const THEME_SCRIPT = `try{var t=localStorage.getItem("bytelab-theme");if(t!=="light"&&t!=="dark")t=matchMedia("(prefers-color-scheme: light)").matches?"light":"dark";document.documentElement.dataset.theme=t}catch(e){}`;
-
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // A key cookie means a sign-out button in the top bar (pages check the key itself: requireViewer).
   const signedIn = (await cookies()).has(SESSION_COOKIE);
@@ -24,7 +19,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user data */}
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script dangerouslySetInnerHTML={{ __html: INITIAL_THEME_SCRIPT }} />
       </head>
       <body>
         <NavBar signedIn={signedIn} />
