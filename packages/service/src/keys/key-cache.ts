@@ -40,7 +40,7 @@ export class KeyCache {
     return this.listening ? KEY_CACHE_LISTENING_MS : KEY_CACHE_FALLBACK_MS;
   }
 
-  /** Whether revocations reach this cache at once (for tests and the health page). */
+  /** Whether revocations reach this cache at once (tests wait for it). */
   get isListening(): boolean {
     return this.listening;
   }

@@ -123,10 +123,11 @@ const PARALLEL_FROM_KEYS = 16;
 
 async function inParallel(
   keys: readonly SegmentKey[],
-  read: (part: readonly SegmentKey[]) => Promise<SegmentBuckets[]>,
+  read: (part: readonly SegmentKey[]) => Promise<SegmentBuckets>,
 ): Promise<SegmentBuckets[]> {
+  if (keys.length === 0) return [];
   const parts = keys.length >= PARALLEL_FROM_KEYS ? slices(keys, 2) : [keys];
-  return (await Promise.all(parts.map(read))).flat();
+  return Promise.all(parts.map(read));
 }
 
 /**
@@ -171,8 +172,7 @@ async function bucketedPoints(
   keys: readonly SegmentKey[],
   x: XAxis,
   grid: Grid,
-): Promise<SegmentBuckets[]> {
-  if (keys.length === 0) return [];
+): Promise<SegmentBuckets> {
   const xe = X_COLUMNS[x].point;
   const [lo, hi] = axisBounds(grid);
   const rows = await aggregateQuery<BucketRow>(
@@ -190,7 +190,7 @@ async function bucketedPoints(
      GROUP BY k.i, b`,
     [...segmentArrays(keys), lo, hi, grid.buckets, grid.min, grid.max],
   );
-  return [{ keys, rows }];
+  return { keys, rows };
 }
 
 /** Rollup chunks of each segment (chunks starting in its steps), bucketed by the centre of their x range. */
@@ -199,8 +199,7 @@ async function bucketedRollups(
   keys: readonly SegmentKey[],
   x: XAxis,
   grid: Grid,
-): Promise<SegmentBuckets[]> {
-  if (keys.length === 0) return [];
+): Promise<SegmentBuckets> {
   const { first, last } = X_COLUMNS[x];
   const mid = `((r.${first} + r.${last}) / 2)`;
   const [lo, hi] = axisBounds(grid);
@@ -221,7 +220,7 @@ async function bucketedRollups(
      GROUP BY k.i, b`,
     [...segmentArrays(keys), lo, hi, grid.buckets, grid.min, grid.max],
   );
-  return [{ keys, rows }];
+  return { keys, rows };
 }
 
 /** Stored points as they are (series with no more points than buckets). */
