@@ -140,11 +140,16 @@ describe("transitionRun", () => {
     const committed = new Promise<void>((resolve) => {
       aDone = resolve;
     });
+    let bRead!: () => void;
+    const read = new Promise<void>((resolve) => {
+      bRead = resolve;
+    });
     const b = createPrismaClient(db.url).$extends({
       query: {
         run: {
           async findUnique({ args, query }) {
             const row = await query(args);
+            bRead();
             await committed;
             return row;
           },
@@ -154,6 +159,8 @@ describe("transitionRun", () => {
     try {
       const run = await createRun(db.prisma, { status: "RUNNING" });
       const loser = transitionRun(b, run.id, "CANCELLED").catch((e: unknown) => e);
+      // A moves the run only once B has read it RUNNING (B's client may still be connecting before that).
+      await read;
       await transitionRun(a, run.id, "COMPLETED");
       aDone();
       const error = await loser;
